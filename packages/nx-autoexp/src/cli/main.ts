@@ -1,0 +1,51 @@
+import { CliCommand, CliIO, UserError, processIO } from './io';
+
+// Commands load lazily so `autoexp leaderboard` does not pay for the others.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  checkpoints: { summary: 'list checkpoints under a folder and the one a policy picks', load: async () => (await import('./commands/checkpoints')).default },
+  'validate-submission': { summary: 'check a predictions CSV against sample_submission.csv', load: async () => (await import('./commands/validate-submission')).default },
+  submit: { summary: 'validate and record a submission under prediction/', load: async () => (await import('./commands/submit')).default },
+  leaderboard: { summary: 'experiments ranked by dev score', load: async () => (await import('./commands/leaderboard')).default },
+};
+
+function usage(): string {
+  const lines = ['usage: autoexp <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(22)}${c.summary}`);
+  lines.push('', 'Run `autoexp <command> --help` for its options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.stderr(`autoexp: unknown command '${name}'.\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load())(rest, io);
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.stderr(`autoexp ${name}: ${err.message}`);
+      return err.exitCode;
+    }
+    // Node's parseArgs errors are user mistakes too.
+    const code = (err as { code?: string }).code;
+    if (code && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`autoexp ${name}: ${(err as Error).message}\nRun \`autoexp ${name} --help\`.`);
+      return 2;
+    }
+    io.stderr(`autoexp ${name}: unexpected error: ${(err as Error).stack ?? err}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

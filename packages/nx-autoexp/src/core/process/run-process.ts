@@ -1,0 +1,156 @@
+/**
+ * The one place that spawns processes. Everything else (executors, the
+ * inference chain, the CLI) goes through `runProcess`, so tests can swap it
+ * and so process-tree cleanup lives in one spot.
+ *
+ * execa 5 is used because it is CommonJS: execa 9 is ESM-only and Jest on
+ * Node 20 cannot load it without experimental VM modules.
+ */
+import execa from 'execa';
+
+export interface RunProcessOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the whole process tree after this many ms (SIGTERM, then SIGKILL after `killGraceMs`). */
+  timeoutMs?: number;
+  killGraceMs?: number;
+  /** Called for each complete stdout / stderr line (without the newline). */
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+  /** How many trailing output lines to keep for error messages. */
+  tailLines?: number;
+  /** Abort from outside (e.g. the Nx task got SIGINT): kills the tree. */
+  signal?: AbortSignal;
+}
+
+export interface RunProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  /** Last `tailLines` lines of stdout and stderr interleaved in arrival order. */
+  tail: string[];
+  stderrTail: string[];
+}
+
+export type ProcessRunner = (command: string, args: string[], options?: RunProcessOptions) => Promise<RunProcessResult>;
+
+function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | string): void; flush(): void } {
+  let buf = '';
+  return {
+    push(chunk) {
+      buf += chunk.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        onLine(buf.slice(0, i).replace(/\r$/, ''));
+        buf = buf.slice(i + 1);
+      }
+    },
+    flush() {
+      if (buf.length > 0) onLine(buf);
+      buf = '';
+    },
+  };
+}
+
+/** Kills the process group led by `pid` (the child is started detached, so it leads one). */
+export function killTree(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export const runProcess: ProcessRunner = async (command, args, options = {}) => {
+  const tailMax = options.tailLines ?? 40;
+  const tail: string[] = [];
+  const stderrTail: string[] = [];
+  const keep = (arr: string[], line: string) => {
+    arr.push(line);
+    if (arr.length > tailMax) arr.shift();
+  };
+  const started = Date.now();
+  // detached: the child leads its own process group, so a timeout or abort can
+  // kill grandchildren too (no orphan left holding GPU memory).
+  const child = execa(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: options.env === undefined,
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+  });
+  const out = lineSplitter((l) => {
+    keep(tail, l);
+    options.onStdoutLine?.(l);
+  });
+  const err = lineSplitter((l) => {
+    keep(tail, l);
+    keep(stderrTail, l);
+    options.onStderrLine?.(l);
+  });
+  child.stdout?.on('data', (c) => out.push(c));
+  child.stderr?.on('data', (c) => err.push(c));
+
+  let timedOut = false;
+  let aborted = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    killTree(child.pid, 'SIGTERM');
+    graceTimer = setTimeout(() => killTree(child.pid, 'SIGKILL'), options.killGraceMs ?? 3000);
+  };
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        terminate();
+      }, options.timeoutMs)
+    : undefined;
+  const onAbort = () => {
+    aborted = true;
+    terminate();
+  };
+  if (options.signal) {
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  // The parent may die from SIGINT/SIGTERM: take the tree down with it.
+  const onExit = () => killTree(child.pid, 'SIGKILL');
+  process.once('exit', onExit);
+
+  const res = await child;
+  out.flush();
+  err.flush();
+  if (timer) clearTimeout(timer);
+  if (graceTimer) clearTimeout(graceTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  process.removeListener('exit', onExit);
+  // Reap whatever the child left behind in its group (e.g. a shell's children).
+  if (timedOut || aborted) killTree(child.pid, 'SIGKILL');
+
+  let exitCode: number | null = typeof res.exitCode === 'number' ? res.exitCode : null;
+  if (res.signal) exitCode = null;
+  if (res.failed && exitCode === null && !res.signal) {
+    // spawn failure (ENOENT etc.)
+    const msg = res.originalMessage ?? res.shortMessage ?? String(res.message ?? 'spawn failed');
+    keep(tail, msg);
+    keep(stderrTail, msg);
+    exitCode = 127;
+  }
+  return {
+    exitCode,
+    signal: res.signal ?? null,
+    timedOut,
+    aborted,
+    durationMs: Date.now() - started,
+    tail,
+    stderrTail,
+  };
+};
