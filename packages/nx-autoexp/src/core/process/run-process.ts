@@ -139,7 +139,8 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
   if (res.signal) exitCode = null;
   if (res.failed && exitCode === null && !res.signal) {
     // spawn failure (ENOENT etc.)
-    const msg = res.originalMessage ?? res.shortMessage ?? String(res.message ?? 'spawn failed');
+    const r = res as unknown as { originalMessage?: string; shortMessage?: string; message?: string };
+    const msg = r.originalMessage ?? r.shortMessage ?? String(r.message ?? 'spawn failed');
     keep(tail, msg);
     keep(stderrTail, msg);
     exitCode = 127;

@@ -1,0 +1,11 @@
+// End-to-end: real `nx` runs with the real trainer in throwaway copies of the workspace.
+export default {
+  displayName: 'e2e',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  testTimeout: 15 * 60 * 1000,
+  // Suites train real (tiny) models: run them one at a time on a 2-core machine.
+  maxWorkers: 1,
+};

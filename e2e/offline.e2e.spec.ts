@@ -1,0 +1,16 @@
+/** Issue 3 acceptance 8: every offline experiment trains, infers and submits on a fresh clone. */
+import { parse } from 'csv-parse/sync';
+import { Workspace, taskRan } from './workspace';
+
+describe('run-many over the offline experiments', () => {
+  it('8. three experiments, three submissions, three index rows', () => {
+    const ws = new Workspace('offline');
+    const r = ws.nx('run-many', '-t', 'submit', '--projects=tag:offline');
+    expect(r.out).toContain('Successfully ran target submit for 3 projects');
+    expect(r.code).toBe(0);
+    for (const p of ['exp-demo', 'exp-demo-t5', 'exp-demo-lora']) expect(taskRan(r.out, `${p}:train`)).toBe(true);
+    const rows = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.experiment).sort()).toEqual(['exp-demo', 'exp-demo-lora', 'exp-demo-t5']);
+    expect(ws.list('prediction').filter((d) => /^exp-demo(-t5|-lora)?_/.test(d))).toHaveLength(3);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Issue 3 acceptance, with real nx and the real trainer: the demo pipeline,
+ * its caching rules, and a vanished checkpoint.
+ */
+import { parse } from 'csv-parse/sync';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Workspace, taskCached, taskRan } from './workspace';
+
+const index = (ws: Workspace) => parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
+const submissionDirs = (ws: Workspace) => ws.list('prediction').filter((d) => d.startsWith('exp-demo_'));
+
+describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
+  const ws = new Workspace('pipeline');
+
+  it('1. `npm run demo` ends with a valid, recorded submission', () => {
+    const r = ws.run('npm', ['run', 'demo']);
+    expect(r.out).toContain('Successfully ran target submit for project exp-demo');
+    expect(r.code).toBe(0);
+    const dirs = submissionDirs(ws);
+    expect(dirs).toHaveLength(1);
+    const out = `prediction/${dirs[0]}/output.csv`;
+    const v = ws.autoexp('validate-submission', join(ws.root, out), '--sample', join(ws.root, 'data/sample/sample_submission.csv'));
+    expect(v.code).toBe(0);
+    expect(ws.exists(`prediction/${dirs[0]}/experiment_metadata.json`)).toBe(true);
+    expect(ws.read('prediction/latest_output.csv')).toBe(ws.read(out));
+    expect(ws.list('prediction/history')).toEqual([`output_${dirs[0]}.csv`]);
+    const rows = index(ws);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].experiment).toBe('exp-demo');
+    expect(Number(rows[0].score)).toBeGreaterThan(0);
+    // The demo prints where the submission is.
+    expect(r.out).toContain(`${dirs[0]}/output.csv`);
+  });
+
+  it('2. a second run is three cache hits and writes no new submission', () => {
+    const r = ws.nx('run', 'exp-demo:submit');
+    expect(r.code).toBe(0);
+    for (const t of ['exp-demo:train', 'exp-demo:infer', 'exp-demo:submit']) expect(taskCached(r.out, t)).toBe(true);
+    expect(submissionDirs(ws)).toHaveLength(1);
+  });
+
+  it('4. infer that yields byte-identical predictions leaves submit a cache hit', () => {
+    const before = ws.read('runs/demo/infer/predictions/test.csv');
+    ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('infer:\n', 'infer:\n  timeout_s: 3599\n'));
+    const r = ws.nx('run', 'exp-demo:submit');
+    expect(r.code).toBe(0);
+    expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
+    expect(taskRan(r.out, 'exp-demo:infer')).toBe(true);
+    expect(ws.read('runs/demo/infer/predictions/test.csv')).toBe(before);
+    expect(taskCached(r.out, 'exp-demo:submit')).toBe(true);
+    expect(submissionDirs(ws)).toHaveLength(1);
+  });
+
+  it('3. changing only num_beams re-runs infer and submit, not train', () => {
+    ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('num_beams: 2', 'num_beams: 1'));
+    const r = ws.nx('run', 'exp-demo:submit');
+    expect(r.code).toBe(0);
+    expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
+    expect(taskRan(r.out, 'exp-demo:infer')).toBe(true);
+    expect(taskRan(r.out, 'exp-demo:submit')).toBe(true);
+    expect(index(ws)).toHaveLength(2);
+  });
+
+  it('7. a deleted checkpoint after a cached train fails infer with the retrain command', () => {
+    const manifest = JSON.parse(ws.read('runs/demo/train/checkpoint.json'));
+    rmSync(join(ws.root, manifest.path), { recursive: true, force: true });
+    const r = ws.nx('run', 'exp-demo:submit');
+    expect(r.code).not.toBe(0);
+    expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
+    expect(r.out).toMatch(/checkpoint/i);
+    expect(r.out).toContain(manifest.path);
+    expect(r.out).toMatch(/gone|missing|does not exist/i);
+    expect(r.out).toContain('npx nx run exp-demo:train --skip-nx-cache');
+    expect(index(ws)).toHaveLength(2);
+  });
+});

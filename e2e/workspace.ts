@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+export const REPO = join(__dirname, '..');
+
+/** Things a fresh clone does not have, or that are shared by symlink instead of copied. */
+const SKIP = new Set(['node_modules', '.venv', '.nx', 'outputs', 'runs', 'prediction', 'dist', '.git', 'coverage', 'tmp', '.pytest_cache', '__pycache__', 'e2e']);
+
+export interface Run {
+  code: number;
+  out: string;
+}
+
+/**
+ * A throwaway copy of the workspace (as committed, plus the built plugin), with
+ * node_modules and .venv linked from the repo, its own git history and its own
+ * Nx cache, so runs never touch the developer's outputs.
+ */
+export class Workspace {
+  readonly root: string;
+
+  constructor(label: string) {
+    this.root = mkdtempSync(join(tmpdir(), `autoexp-e2e-${label}-`));
+    cpSync(REPO, this.root, {
+      recursive: true,
+      filter: (src) => {
+        const rel = relative(REPO, src);
+        return !rel.split('/').some((part) => SKIP.has(part));
+      },
+    });
+    symlinkSync(join(REPO, 'node_modules'), join(this.root, 'node_modules'));
+    symlinkSync(join(REPO, '.venv'), join(this.root, '.venv'));
+    this.git('init', '-q', '-b', 'main');
+    this.git('add', '-A');
+    this.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture');
+  }
+
+  git(...args: string[]): string {
+    const r = spawnSync('git', args, { cwd: this.root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+    const r = spawnSync(cmd, args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', FORCE_COLOR: '0', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: r.status ?? 1, out: `${r.stdout}\n${r.stderr}` };
+  }
+
+  nx(...args: string[]): Run {
+    return this.run(join(this.root, 'node_modules', '.bin', 'nx'), args);
+  }
+
+  autoexp(...args: string[]): Run {
+    return this.run('node', [join(REPO, 'packages', 'nx-autoexp', 'bin', 'autoexp.js'), ...args]);
+  }
+
+  read(rel: string): string {
+    return readFileSync(join(this.root, rel), 'utf8');
+  }
+
+  write(rel: string, text: string): void {
+    writeFileSync(join(this.root, rel), text);
+  }
+
+  edit(rel: string, fn: (text: string) => string): void {
+    this.write(rel, fn(this.read(rel)));
+  }
+
+  exists(rel: string): boolean {
+    return existsSync(join(this.root, rel));
+  }
+
+  list(rel: string): string[] {
+    return existsSync(join(this.root, rel)) ? readdirSync(join(this.root, rel)).sort() : [];
+  }
+}
+
+/** Nx's per-task status lines tell a cache hit from a real run. */
+export function taskRan(out: string, task: string): boolean {
+  return new RegExp(`> nx run ${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?! *\\[(local cache|existing outputs match the cache, left as is)\\])`).test(out);
+}
+
+export function taskCached(out: string, task: string): boolean {
+  return new RegExp(`> nx run ${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +\\[(local cache|existing outputs match the cache, left as is)\\]`).test(out);
+}
+
+export const indexRows = (ws: Workspace): string[] =>
+  ws.exists('prediction/experiment_index.csv') ? ws.read('prediction/experiment_index.csv').trim().split('\n').slice(1) : [];

@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, ConfigErrors } from './config-error';
+import { loadExperiment } from './load-experiment';
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'autoexp-config-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+const BASE = 'train:\n  learning_rate: 0.0001\n  seed: 7\ninfer:\n  num_beams: 4\n';
+const MODEL = 'model:\n  type: seq2seq\n  init: random\n  architecture: bart\n';
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('loadExperiment', () => {
+  it('deep-merges base and experiment, fills schema defaults', () => {
+    const root = workspace({ 'config/base.yaml': BASE, 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: 1\n' });
+    const exp = loadExperiment(root, 'a');
+    expect(exp.project).toBe('exp-a');
+    expect(exp.config.train.learning_rate).toBe(0.0001); // from base
+    expect(exp.config.train.seed).toBe(1); // experiment wins
+    expect(exp.config.infer.num_beams).toBe(4);
+    expect(exp.config.infer.batch_size).toBe(16); // schema default
+    expect(exp.config.checkpoint.policy).toBe('best');
+    expect(exp.outputDir).toBe('outputs/a');
+    expect(exp.sources).toEqual(['experiments/a/experiment.yaml', 'config/base.yaml']);
+  });
+
+  it('names file and line of a YAML syntax error', () => {
+    const root = workspace({ 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: [1, 2\n' });
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^experiments\/a\/experiment\.yaml:\d+.*YAML syntax error/);
+  });
+
+  it('names file, line and key of an unknown key, and lists allowed keys', () => {
+    const root = workspace({ 'config/base.yaml': BASE, 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: 1\n  learning_rat: 0.1\n' });
+    const err = errorOf(() => loadExperiment(root, 'a')) as ConfigErrors;
+    expect(err).toBeInstanceOf(ConfigErrors);
+    expect(err.message).toContain('experiments/a/experiment.yaml:7 (key: train.learning_rat)');
+    expect(err.message).toMatch(/unknown key 'learning_rat'.*learning_rate/);
+  });
+
+  it('blames the base file when the bad value lives there', () => {
+    const root = workspace({ 'config/base.yaml': 'infer:\n  num_beams: many\n', 'experiments/a/experiment.yaml': MODEL });
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err.message).toContain('config/base.yaml:2 (key: infer.num_beams)');
+    expect(err.message).toContain('wrong type: expected integer');
+  });
+
+  it('reports a missing required key and a bad enum', () => {
+    const root = workspace({ 'experiments/a/experiment.yaml': 'model:\n  init: random\ninfer:\n  device: tpu\n' });
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err.message).toContain("missing required key 'type'");
+    expect(err.message).toMatch(/infer\.device\).*must be one of: "auto", "cpu", "cuda"/);
+  });
+
+  it('follows extends chains and rejects cycles', () => {
+    const ok = workspace({
+      'experiments/p/experiment.yaml': MODEL + 'train:\n  seed: 3\n  max_steps: 9\n',
+      'experiments/c/experiment.yaml': 'extends: ../p/experiment.yaml\ntrain:\n  seed: 4\n',
+    });
+    const exp = loadExperiment(ok, 'c');
+    expect(exp.config.train.seed).toBe(4);
+    expect(exp.config.train.max_steps).toBe(9);
+    expect(exp.sources).toEqual(['experiments/c/experiment.yaml', 'experiments/p/experiment.yaml']);
+
+    const cyc = workspace({
+      'experiments/x/experiment.yaml': MODEL + 'extends: ../y/experiment.yaml\n',
+      'experiments/y/experiment.yaml': 'extends: ../x/experiment.yaml\n',
+    });
+    expect(errorOf(() => loadExperiment(cyc, 'x')).message).toMatch(/'extends' cycle: experiments\/x\/experiment.yaml -> experiments\/y\/experiment.yaml -> experiments\/x\/experiment.yaml/);
+  });
+
+  it('rejects folder names with spaces or ..', () => {
+    const root = workspace({ 'experiments/my exp/experiment.yaml': MODEL });
+    expect(errorOf(() => loadExperiment(root, 'my exp')).message).toMatch(/invalid experiment folder name 'my exp'/);
+    expect(errorOf(() => loadExperiment(root, 'a..b')).message).toMatch(/invalid experiment folder name/);
+  });
+
+  it('checks cross-field rules (random init needs an architecture)', () => {
+    const root = workspace({ 'experiments/a/experiment.yaml': 'model:\n  type: seq2seq\n  init: random\n' });
+    expect(errorOf(() => loadExperiment(root, 'a')).message).toMatch(/model\.architecture is not set/);
+  });
+
+  it('changes only the infer hash when only an inference option changes', () => {
+    const a = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL + 'infer:\n  num_beams: 2\n' }), 'a');
+    const b = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL + 'infer:\n  num_beams: 3\n' }), 'a');
+    const c = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: 5\n' }), 'a');
+    expect(b.hashes.train).toBe(a.hashes.train);
+    expect(b.hashes.infer).not.toBe(a.hashes.infer);
+    expect(b.hashes.submit).toBe(a.hashes.submit);
+    expect(c.hashes.train).not.toBe(a.hashes.train);
+  });
+
+  it('ignores key order when hashing', () => {
+    const a = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: 5\n  max_steps: 3\n' }), 'a');
+    const b = loadExperiment(workspace({ 'experiments/a/experiment.yaml': 'train:\n  max_steps: 3\n  seed: 5\n' + MODEL }), 'a');
+    expect(b.hashes.train).toBe(a.hashes.train);
+  });
+});

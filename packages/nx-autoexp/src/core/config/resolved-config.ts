@@ -1,0 +1,45 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { dataPath } from './data-paths';
+import type { ResolvedExperiment } from './types';
+
+/** Default special tokens: DialogSum speakers and PII masks (added to the tokenizer). */
+export const DEFAULT_SPECIAL_TOKENS = [
+  ...Array.from({ length: 7 }, (_, i) => `#Person${i + 1}#`),
+  '#PhoneNumber#', '#Address#', '#PassportNumber#', '#DateOfBirth#', '#SSN#', '#CardNumber#', '#CarNumber#', '#Email#',
+];
+
+/** UTC yyyymmddTHHMMSSZ. */
+export function compactTimestamp(d: Date, millis = false): string {
+  const iso = d.toISOString(); // 2026-11-26T08:15:00.123Z
+  const base = iso.slice(0, 19).replace(/[-:]/g, '');
+  return millis ? `${base}${iso.slice(20, 23)}Z` : `${base}Z`;
+}
+
+export const newRunId = (trainHash: string, now = new Date()): string => `${compactTimestamp(now)}-${trainHash.slice(0, 8)}`;
+
+/** The JSON the trainer reads (docs/architecture.md "Resolved config"): absolute paths, run id, hash. */
+export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperiment, runId: string): Record<string, unknown> {
+  const c = exp.config;
+  const outputDir = isAbsolute(exp.outputDir) ? exp.outputDir : resolve(workspaceRoot, exp.outputDir);
+  return {
+    experiment: exp.name,
+    run_id: runId,
+    config_hash: exp.hashes.train,
+    data: {
+      train: dataPath(workspaceRoot, c, 'train'),
+      dev: dataPath(workspaceRoot, c, 'dev'),
+      test: dataPath(workspaceRoot, c, 'test'),
+      sample_submission: dataPath(workspaceRoot, c, 'sample_submission'),
+      test_references: dataPath(workspaceRoot, c, 'test_references'),
+    },
+    model: c.model,
+    preprocess: { ...c.preprocess, special_tokens: c.preprocess.special_tokens ?? DEFAULT_SPECIAL_TOKENS },
+    train: { ...withoutKeys(c.train, ['command']), output_dir: outputDir, run_dir: join(outputDir, runId) },
+    checkpoint: c.checkpoint,
+    infer: c.infer,
+  };
+}
+
+function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}

@@ -1,0 +1,59 @@
+/** The merged, validated, default-filled experiment config (see schema/experiment.schema.json). */
+export interface StrategyConfigInput {
+  name: string;
+  command?: string;
+  timeout_s?: number;
+  batch_size?: number;
+  num_beams?: number;
+  max_new_tokens?: number;
+  no_repeat_ngram_size?: number;
+  device?: 'auto' | 'cpu' | 'cuda';
+  dtype?: 'auto' | 'fp32' | 'fp16' | 'bf16';
+}
+
+export interface ExperimentConfig {
+  description?: string;
+  tags?: string[];
+  launcher: 'local';
+  data: { dir: string; train: string; dev: string; test: string; sample_submission: string; test_references: string | null };
+  model: {
+    type: 'seq2seq' | 'causal_lm';
+    name_or_path: string | null;
+    init: 'pretrained' | 'random';
+    architecture: string | null;
+    config_overrides: Record<string, unknown>;
+    tokenizer: { name_or_path: string | null; vocab_size: number };
+    lora: { r: number; alpha: number; dropout: number; target_modules: string[] } | null;
+    quantization: 'none' | '4bit';
+  };
+  preprocess: { prefix: string; max_source_length: number; max_target_length: number; special_tokens?: string[] };
+  train: Record<string, unknown> & { command: string | null; output_dir: string };
+  checkpoint: { policy: 'best' | 'latest' | 'path'; path: string | null; metric: string; mode: 'max' | 'min' };
+  infer: {
+    batch_size: number;
+    num_beams: number;
+    max_new_tokens: number;
+    no_repeat_ngram_size: number;
+    device: 'auto' | 'cpu' | 'cuda';
+    dtype: 'auto' | 'fp32' | 'fp16' | 'bf16';
+    timeout_s: number;
+    command: string | null;
+    strategies?: StrategyConfigInput[];
+  };
+  submit: { sample_submission: string | null; allow_empty: boolean; update_latest: boolean };
+}
+
+export interface ResolvedExperiment {
+  /** Folder name under experiments/. */
+  name: string;
+  /** Nx project name: exp-<name>. */
+  project: string;
+  /** experiment.yaml, relative to the workspace root. */
+  file: string;
+  /** Every file the config was merged from, most specific first. */
+  sources: string[];
+  config: ExperimentConfig;
+  hashes: { train: string; infer: string; submit: string };
+  /** train.output_dir with {experiment} filled in, relative to the workspace root. */
+  outputDir: string;
+}

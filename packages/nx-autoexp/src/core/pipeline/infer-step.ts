@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { dataPath } from '../config/data-paths';
+import { loadExperiment } from '../config/load-experiment';
+import type { ExperimentConfig } from '../config/types';
+import { readManifest, verifyManifest } from '../checkpoints';
+import { writeJsonAtomic } from '../fs/atomic-write';
+import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
+import type { StrategyConfig } from '../infer';
+import { runProcess } from '../process/run-process';
+import { PipelineError } from './pipeline-error';
+import { resolvePython, trainerEnv } from './python';
+import { runPaths } from './run-paths';
+import type { StepContext } from './train-step';
+import { describeExit } from './trainer-exit-codes';
+
+export interface InferOptions {
+  /** Run only the strategy with this name (rerun one strategy alone). */
+  strategy?: string;
+}
+
+export function strategiesOf(c: ExperimentConfig, only?: string): StrategyConfig[] {
+  const i = c.infer;
+  const base = { batch_size: i.batch_size, num_beams: i.num_beams, max_new_tokens: i.max_new_tokens, no_repeat_ngram_size: i.no_repeat_ngram_size, device: i.device, dtype: i.dtype, timeout_s: i.timeout_s, ...(i.command ? { command: i.command } : {}) };
+  const list: StrategyConfig[] = i.strategies ? i.strategies.map((s) => ({ ...base, ...s })) : defaultStrategies(base);
+  if (!only) return list;
+  const picked = list.filter((s) => s.name === only);
+  if (picked.length === 0) throw new PipelineError(`no inference strategy named '${only}'`, `use one of: ${list.map((s) => s.name).join(', ')}`);
+  return picked;
+}
+
+function requireFile(path: string | null, what: string, experiment: string): string {
+  if (!path || !existsSync(path)) {
+    throw new PipelineError(`${what} not found: ${path}`, `check data.dir / data.* in experiments/${experiment}/experiment.yaml`);
+  }
+  return path;
+}
+
+export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Promise<{ strategyUsed: string; devScore: unknown }> {
+  const { workspaceRoot: root, experiment, log } = ctx;
+  const exp = loadExperiment(root, experiment);
+  const paths = runPaths(experiment);
+  const retrain = `npx nx run exp-${experiment}:train --skip-nx-cache`;
+  const manifestPath = join(root, paths.manifest);
+  if (!existsSync(manifestPath)) {
+    throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: npx nx run exp-${experiment}:train`);
+  }
+  const manifest = readManifest(manifestPath);
+  const check = verifyManifest(manifest, root);
+  if (!check.ok) {
+    throw new PipelineError(`the checkpoint recorded by train cannot be used: ${check.message}`, `retrain with: ${retrain}`);
+  }
+  const dev = requireFile(dataPath(root, exp.config, 'dev'), 'dev file', experiment);
+  const test = requireFile(dataPath(root, exp.config, 'test'), 'test file', experiment);
+  const python = resolvePython(root, ctx.env);
+  const strategies = strategiesOf(exp.config, opts.strategy);
+  const checkpoint = resolve(root, manifest.path);
+  log(`infer: checkpoint ${manifest.path} (step ${manifest.step ?? '?'}), strategies ${strategies.map((s) => s.name).join(' -> ')}`);
+
+  const result = await runStrategyChain({
+    experiment,
+    strategies,
+    splits: [
+      { name: 'dev', input: dev, output: join(root, paths.devPredictions) },
+      { name: 'test', input: test, output: join(root, paths.testPredictions) },
+    ],
+    python,
+    checkpoint,
+    cwd: root,
+    env: trainerEnv(ctx.env ?? process.env),
+    log,
+    signal: ctx.signal,
+    runner: ctx.runner,
+  });
+  if (!result.ok) {
+    throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer --strategy=${name} --skip-nx-cache` }));
+  }
+
+  const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev);
+  writeJsonAtomic(join(root, paths.devScore), devScore);
+  const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
+  writeInferRecord(join(root, paths.inferRecord), record);
+  const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
+  log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
+  return { strategyUsed: result.strategyUsed as string, devScore };
+}
+
+const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100).toFixed(2) : '?');
+
+/** Scores dev predictions with the trainer's `score` (the competition metric, morpheme-split Korean). */
+async function scoreDev(ctx: StepContext, python: string, predictions: string, references: string): Promise<Record<string, unknown>> {
+  // A dev file without summaries (unlabelled) cannot be scored: record null instead of failing.
+  const header = parse(readFileSync(references, 'utf8').split(/\r?\n/, 1)[0] ?? '', { bom: true })[0] as string[] | undefined;
+  if (!header || !header.some((h) => /^summary\d*$/.test(h))) return { score: null, reason: 'dev file has no summary column' };
+  let out = '';
+  const res = await (ctx.runner ?? runProcess)(python, ['-m', 'autoexp_trainer', 'score', '--predictions', predictions, '--references', references, '--json'], {
+    cwd: ctx.workspaceRoot,
+    env: trainerEnv(ctx.env ?? process.env),
+    signal: ctx.signal,
+    onStdoutLine: (l) => (out += l + '\n'),
+  });
+  if (res.exitCode !== 0) {
+    throw new PipelineError(`scoring dev predictions failed (${describeExit(res.exitCode, res.signal)})`, `run it alone: ${python} -m autoexp_trainer score --predictions ${predictions} --references ${references}`, res.stderrTail.join('\n'));
+  }
+  try {
+    return JSON.parse(out.trim().split('\n').pop() ?? '');
+  } catch {
+    throw new PipelineError(`the score command printed no JSON: ${out.slice(0, 500)}`);
+  }
+}

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+
+/** Where each target keeps its small, cached outputs (relative to the workspace root). */
+export function runPaths(experiment: string) {
+  const base = join('runs', experiment);
+  return {
+    base,
+    trainDir: join(base, 'train'),
+    manifest: join(base, 'train', 'checkpoint.json'),
+    resolvedConfig: join(base, 'train', 'resolved-config.json'),
+    inferDir: join(base, 'infer'),
+    predictionsDir: join(base, 'infer', 'predictions'),
+    devPredictions: join(base, 'infer', 'predictions', 'dev.csv'),
+    testPredictions: join(base, 'infer', 'predictions', 'test.csv'),
+    devScore: join(base, 'infer', 'dev-score.json'),
+    inferRecord: join(base, 'infer', 'infer-record.json'),
+    submitDir: join(base, 'submit'),
+    receipt: join(base, 'submit', 'receipt.json'),
+  };
+}

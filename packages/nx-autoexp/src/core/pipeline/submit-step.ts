@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataPath } from '../config/data-paths';
+import { loadExperiment } from '../config/load-experiment';
+import { writeJsonAtomic } from '../fs/atomic-write';
+import { recordSubmission } from '../submission';
+import { PipelineError } from './pipeline-error';
+import { runPaths } from './run-paths';
+import type { StepContext } from './train-step';
+
+const readJson = (p: string): unknown => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
+
+export async function submitStep(ctx: StepContext): Promise<{ outputPath: string; receiptPath: string }> {
+  const { workspaceRoot: root, experiment, log } = ctx;
+  const exp = loadExperiment(root, experiment);
+  const paths = runPaths(experiment);
+  const predictions = join(root, paths.testPredictions);
+  if (!existsSync(predictions)) {
+    throw new PipelineError(`no test predictions at ${paths.testPredictions}: infer has not run`, `run: npx nx run exp-${experiment}:infer`);
+  }
+  const sample = dataPath(root, exp.config, 'sample_submission');
+  if (!sample || !existsSync(sample)) {
+    throw new PipelineError(`sample submission not found: ${sample}`, `set data.sample_submission (or submit.sample_submission) in experiments/${experiment}/experiment.yaml to the competition's sample_submission.csv`);
+  }
+  const devScore = readJson(join(root, paths.devScore)) as { score: number; rouge1: number; rouge2: number; rougeL: number } | null;
+  const receipt = await recordSubmission({
+    workspaceRoot: root,
+    // Submissions are named by project (prediction/exp-demo_<ts>/), as Nx shows them.
+    experiment: exp.project,
+    predictionsPath: predictions,
+    samplePath: sample,
+    allowEmpty: exp.config.submit.allow_empty,
+    updateLatest: exp.config.submit.update_latest,
+    metadata: {
+      config: exp.config,
+      configHash: exp.hashes.train,
+      checkpoint: readJson(join(root, paths.manifest)),
+      inference: readJson(join(root, paths.inferRecord)),
+      devScores: devScore && typeof devScore.score === 'number' ? devScore : null,
+    },
+  });
+  for (const w of receipt.warnings ?? []) log(`warning: ${w}`);
+  if (receipt.duplicateOf) log(`note: these predictions are identical to submission ${receipt.duplicateOf}; no new history copy was written`);
+  const receiptPath = join(root, paths.receipt);
+  writeJsonAtomic(receiptPath, receipt);
+  log(`submission: ${receipt.outputPath}`);
+  log(`index: ${receipt.indexPath}`);
+  return { outputPath: receipt.outputPath, receiptPath };
+}

@@ -1,0 +1,118 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildResolvedConfig, newRunId } from '../config/resolved-config';
+import { loadExperiment, EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
+import type { ResolvedExperiment } from '../config/types';
+import { writeJsonAtomic } from '../fs/atomic-write';
+import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
+import { buildManifest, writeManifest } from '../checkpoints';
+import { ProcessRunner, runProcess } from '../process/run-process';
+import { PipelineError } from './pipeline-error';
+import { fillPlaceholders } from './placeholders';
+import { formatTrainerEvent, parseTrainerEvent } from './progress-events';
+import { resolvePython, trainerEnv } from './python';
+import { runPaths } from './run-paths';
+import { describeExit } from './trainer-exit-codes';
+
+export interface StepContext {
+  workspaceRoot: string;
+  experiment: string;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  runner?: ProcessRunner;
+}
+
+/** Another experiment writing into the same output_dir would mix runs: refuse early. */
+function checkOutputDirUnique(root: string, exp: ResolvedExperiment): void {
+  const dir = join(root, EXPERIMENTS_DIR);
+  if (!existsSync(dir)) return;
+  const mine = resolve(root, exp.outputDir);
+  for (const other of readdirSync(dir)) {
+    if (other === exp.name || !existsSync(join(dir, other, EXPERIMENT_FILE))) continue;
+    let theirs: string;
+    try {
+      const o = loadExperiment(root, other);
+      theirs = resolve(root, o.outputDir);
+    } catch {
+      continue;
+    }
+    if (theirs === mine) {
+      throw new PipelineError(
+        `experiments '${exp.name}' and '${other}' both write checkpoints to ${exp.outputDir}`,
+        `give one of them its own train.output_dir (the default "outputs/{experiment}" is unique per experiment)`,
+      );
+    }
+  }
+}
+
+export interface TrainResult {
+  manifestPath: string;
+  checkpoint: string;
+  step: number | null;
+  runId: string;
+}
+
+export async function trainStep(ctx: StepContext): Promise<TrainResult> {
+  const { workspaceRoot: root, experiment, log } = ctx;
+  const exp = loadExperiment(root, experiment);
+  checkOutputDirUnique(root, exp);
+  const paths = runPaths(experiment);
+  const runId = newRunId(exp.hashes.train);
+  const resolved = buildResolvedConfig(root, exp, runId);
+  const configPath = join(root, paths.resolvedConfig);
+  writeJsonAtomic(configPath, resolved);
+  const train = resolved.train as { output_dir: string; run_dir: string };
+
+  const python = exp.config.train.command ? process.env.AUTOEXP_PYTHON ?? 'python3' : resolvePython(root, ctx.env);
+  let command: string;
+  let args: string[];
+  if (exp.config.train.command) {
+    command = '/bin/sh';
+    args = ['-c', fillPlaceholders(exp.config.train.command, { config: configPath, output_dir: train.output_dir, run_dir: train.run_dir, experiment, python })];
+  } else {
+    command = python;
+    args = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
+  }
+  log(`train: run ${runId} -> ${exp.outputDir}/${runId}`);
+  const res = await (ctx.runner ?? runProcess)(command, args, {
+    cwd: root,
+    env: trainerEnv(ctx.env ?? process.env),
+    signal: ctx.signal,
+    tailLines: 30,
+    onStdoutLine: (line) => {
+      const ev = parseTrainerEvent(line);
+      const text = ev ? formatTrainerEvent(ev) : line;
+      if (text) log(text);
+    },
+    onStderrLine: (line) => log(line),
+  });
+  if (res.aborted) throw new PipelineError('training was interrupted; nothing was cached', `run it again: npx nx run exp-${experiment}:train`);
+  if (res.exitCode !== 0) {
+    throw new PipelineError(
+      `training failed (${describeExit(res.exitCode, res.signal)})`,
+      `fix the problem above, then run: npx nx run exp-${experiment}:train`,
+      `last lines of the trainer's output:\n${res.tail.map((l) => `  | ${l}`).join('\n')}`,
+    );
+  }
+
+  const c = exp.config.checkpoint;
+  const result = findCheckpoint({
+    root: train.output_dir,
+    policy: c.policy,
+    path: c.path ? resolve(root, c.path) : undefined,
+    metric: c.metric,
+    mode: c.mode,
+    runId: exp.config.train.command ? undefined : runId,
+    configHash: exp.hashes.train,
+    experiment,
+  });
+  if (!result.selected) {
+    throw new PipelineError(formatNoCheckpointError(result, train.output_dir), `check ${train.output_dir}; retrain with: npx nx run exp-${experiment}:train --skip-nx-cache`);
+  }
+  const manifest = buildManifest(result, { workspaceRoot: root, experiment, policy: c.policy, runId, configHash: exp.hashes.train });
+  const manifestPath = join(root, paths.manifest);
+  writeManifest(manifestPath, manifest);
+  log(`checkpoint: ${manifest.path} (step ${manifest.step ?? '?'}; ${manifest.reason})`);
+  return { manifestPath, checkpoint: manifest.path, step: manifest.step, runId };
+}

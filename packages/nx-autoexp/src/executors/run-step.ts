@@ -1,0 +1,39 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { ConfigError, ConfigErrors } from '../core/config/config-error';
+import { PipelineError } from '../core/pipeline/pipeline-error';
+import type { StepContext } from '../core/pipeline/train-step';
+
+/** Errors a user can act on print as plain text; anything else keeps its stack. */
+export function describeError(err: unknown): string {
+  if (err instanceof ConfigErrors) return `invalid config:\n${err.errors.map((e) => `  ${e.message.replace(/\n/g, '\n  ')}`).join('\n')}`;
+  if (err instanceof ConfigError) return `invalid config:\n  ${err.message.replace(/\n/g, '\n  ')}`;
+  if (err instanceof PipelineError) return err.message;
+  if (err instanceof Error && (err.name.endsWith('Error') && err.name !== 'Error' && err.name !== 'TypeError' && err.name !== 'RangeError' && err.name !== 'ReferenceError')) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/**
+ * Shared executor body: a prefixed logger, Ctrl-C / SIGTERM abort the step's
+ * child processes, and errors become `{ success: false }` with a clear message.
+ */
+export async function runStep(context: ExecutorContext, experiment: string, step: (ctx: StepContext) => Promise<unknown>): Promise<{ success: boolean }> {
+  const prefix = `[exp-${experiment}]`;
+  const log = (line: string) => process.stdout.write(`${prefix} ${line}\n`);
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`received ${sig}: stopping child processes`);
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await step({ workspaceRoot: context.root, experiment, log, signal: controller.signal });
+    return { success: true };
+  } catch (err) {
+    process.stderr.write(`${prefix} ERROR: ${describeError(err).replace(/\n/g, `\n${prefix} `)}\n`);
+    return { success: false };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

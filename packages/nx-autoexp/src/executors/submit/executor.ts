@@ -1,0 +1,8 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { submitStep } from '../../core/pipeline/submit-step';
+import { runStep } from '../run-step';
+import type { SubmitExecutorSchema } from './schema';
+
+export default async function submitExecutor(options: SubmitExecutorSchema, context: ExecutorContext) {
+  return runStep(context, options.experiment, (ctx) => submitStep(ctx));
+}

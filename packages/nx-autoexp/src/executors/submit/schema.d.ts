@@ -1,0 +1,4 @@
+export interface SubmitExecutorSchema {
+  experiment: string;
+  configHash?: string;
+}

@@ -1,0 +1,5 @@
+export interface ExperimentGeneratorSchema {
+  name: string;
+  recipe?: 'tiny-bart' | 'tiny-t5' | 'tiny-lora' | 'kobart' | 'mt5' | 'qlora';
+  description?: string;
+}

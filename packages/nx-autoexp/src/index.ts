@@ -1,0 +1,2 @@
+export { createNodesV2, createNodes, createDependencies } from './plugin';
+export type { AutoexpPluginOptions } from './plugin';

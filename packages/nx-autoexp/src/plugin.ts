@@ -1,0 +1,96 @@
+import { CreateDependencies, CreateNodesV2, DependencyType, RawProjectGraphDependency, createNodesFromFiles } from '@nx/devkit';
+import { basename, dirname, join, relative } from 'node:path';
+import { loadExperimentCached } from './core/config/experiment-cache';
+import { dataPath, workspaceRelative } from './core/config/data-paths';
+import { EXPERIMENT_FILE, projectNameOf } from './core/config/load-experiment';
+import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
+
+export type { AutoexpPluginOptions } from './plugin/target-definitions';
+
+const EXPERIMENT_GLOB = `experiments/*/${EXPERIMENT_FILE}`;
+
+/**
+ * experiments/<name>/experiment.yaml -> project exp-<name> with train -> infer -> submit.
+ * An invalid config still yields the project (so the rest of the workspace keeps
+ * working); its executors report the config error when run.
+ */
+export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
+  EXPERIMENT_GLOB,
+  (configFiles, options, context) =>
+    createNodesFromFiles(
+      (configFile, opts, ctx) => {
+        const root = dirname(configFile);
+        const name = basename(root);
+        const o = resolveOptions(opts);
+        let targets;
+        let tags: string[] = ['autoexp'];
+        let description: string | undefined;
+        try {
+          const exp = loadExperimentCached(ctx.workspaceRoot, name);
+          targets = experimentTargets(ctx.workspaceRoot, exp, name, o);
+          tags = [...tags, ...(exp.config.tags ?? [])];
+          description = exp.config.description;
+        } catch (err) {
+          targets = experimentTargets(ctx.workspaceRoot, null, name, o, (err as Error).message);
+          tags.push('invalid-config');
+        }
+        return {
+          projects: {
+            [root]: {
+              name: projectNameOf(name),
+              root,
+              projectType: 'application',
+              tags,
+              targets,
+              metadata: description ? { description } : undefined,
+            },
+          },
+        };
+      },
+      configFiles,
+      options,
+      context,
+    ),
+];
+
+export const createNodes = createNodesV2;
+
+/** Edges: experiment -> trainer project, -> the project owning its data, -> config (base.yaml). */
+export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (options, ctx) => {
+  const o = resolveOptions(options);
+  const deps: RawProjectGraphDependency[] = [];
+  const roots = Object.entries(ctx.projects).map(([name, p]) => ({ name, root: p.root }));
+  const owner = (rel: string) =>
+    roots
+      .filter((r) => r.root !== '.' && (rel === r.root || rel.startsWith(r.root + '/')))
+      .sort((a, b) => b.root.length - a.root.length)[0]?.name;
+  for (const [source, project] of Object.entries(ctx.projects)) {
+    if (!source.startsWith('exp-') || !project.root.startsWith('experiments/')) continue;
+    const experiment = basename(project.root);
+    const sourceFile = join(project.root, EXPERIMENT_FILE);
+    const targets = new Set<string>();
+    if (ctx.projects[o.trainerProject]) targets.add(o.trainerProject);
+    const configOwner = owner('config/base.yaml');
+    if (configOwner) targets.add(configOwner);
+    try {
+      const exp = loadExperimentCached(ctx.workspaceRoot, experiment);
+      for (const f of ['train', 'dev', 'test', 'sample_submission'] as const) {
+        const abs = dataPath(ctx.workspaceRoot, exp.config, f);
+        const rel = abs && workspaceRelative(ctx.workspaceRoot, abs);
+        const dataOwner = rel && owner(rel);
+        if (dataOwner) targets.add(dataOwner);
+      }
+      // extends: a parent experiment is a dependency too.
+      for (const s of exp.sources.slice(1)) {
+        const parentOwner = owner(relative('.', s));
+        if (parentOwner && parentOwner !== source) targets.add(parentOwner);
+      }
+    } catch {
+      /* invalid config: the executor reports it */
+    }
+    for (const target of targets) {
+      if (target !== source) deps.push({ source, target, type: DependencyType.static, sourceFile });
+    }
+  }
+  return deps;
+};

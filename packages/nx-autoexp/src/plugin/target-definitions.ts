@@ -1,0 +1,100 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import { dataPath, workspaceRelative } from '../core/config/data-paths';
+import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
+import { runPaths } from '../core/pipeline/run-paths';
+
+export interface AutoexpPluginOptions {
+  /** Target names, for workspaces that already use train/infer/submit. */
+  trainTargetName?: string;
+  inferTargetName?: string;
+  submitTargetName?: string;
+  /** Nx project holding the Python trainer; its production files are inputs of train and infer. */
+  trainerProject?: string;
+}
+
+export const resolveOptions = (o: AutoexpPluginOptions | undefined): Required<AutoexpPluginOptions> => ({
+  trainTargetName: o?.trainTargetName ?? 'train',
+  inferTargetName: o?.inferTargetName ?? 'infer',
+  submitTargetName: o?.submitTargetName ?? 'submit',
+  trainerProject: o?.trainerProject ?? 'trainer',
+});
+
+type Input = NonNullable<TargetConfiguration['inputs']>[number];
+
+/** Nx hashes only files inside the workspace; data elsewhere is stamped by a runtime input. */
+function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof dataPath>[2][]): Input[] {
+  const inside: string[] = [];
+  const outside: string[] = [];
+  for (const f of files) {
+    const abs = dataPath(root, c, f);
+    if (!abs) continue;
+    const rel = workspaceRelative(root, abs);
+    if (rel) inside.push(`{workspaceRoot}/${rel}`);
+    else outside.push(abs);
+  }
+  const inputs: Input[] = [...inside];
+  if (outside.length) inputs.push({ runtime: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js stamp ${outside.map((p) => JSON.stringify(p)).join(' ')}` });
+  return inputs;
+}
+
+/**
+ * The three targets of one experiment. Each target's options carry the hash of
+ * the config sections it depends on: Nx hashes target options, so an
+ * inference-only edit re-runs infer and submit while train stays a cache hit.
+ */
+export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, invalid?: string): Record<string, TargetConfiguration> {
+  const p = runPaths(name);
+  const hashes = exp?.hashes ?? { train: `invalid:${invalid}`, infer: `invalid:${invalid}`, submit: `invalid:${invalid}` };
+  const c = exp?.config;
+  const trainer: Input = { input: 'production', projects: opts.trainerProject };
+  const local = !c || c.launcher === 'local';
+  return {
+    [opts.trainTargetName]: {
+      executor: '@autoexp/nx-autoexp:train',
+      options: { experiment: name, configHash: hashes.train },
+      inputs: [trainer, ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
+      outputs: [`{workspaceRoot}/${p.trainDir}`],
+      cache: true,
+      // Two local trainings would fight over the same CPU/GPU.
+      parallelism: !local,
+      metadata: {
+        description: `Train ${name}: runs the trainer, picks the checkpoint (policy ${c?.checkpoint.policy ?? 'best'}) and caches only its manifest (${p.manifest}); weights stay in ${exp?.outputDir ?? 'outputs/'}.`,
+        technologies: ['autoexp'],
+      },
+    },
+    [opts.inferTargetName]: {
+      executor: '@autoexp/nx-autoexp:infer',
+      options: { experiment: name, configHash: hashes.infer },
+      dependsOn: [opts.trainTargetName],
+      inputs: [
+        trainer,
+        ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
+        { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
+        // A cache hit skips the executor, so a deleted or changed checkpoint must change the hash.
+        { runtime: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js checkpoint-status ${p.manifest}` },
+      ],
+      outputs: [`{workspaceRoot}/${p.inferDir}`],
+      cache: true,
+      metadata: {
+        description: `Generate summaries for dev and test with the manifest's checkpoint through the ordered strategies; score dev. Output: ${p.inferDir}/predictions/*.csv, dev-score.json, infer-record.json.`,
+        technologies: ['autoexp'],
+      },
+    },
+    [opts.submitTargetName]: {
+      executor: '@autoexp/nx-autoexp:submit',
+      options: { experiment: name, configHash: hashes.submit },
+      dependsOn: [opts.inferTargetName],
+      inputs: [
+        ...(c ? dataInputs(root, c, ['sample_submission']) : []),
+        { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
+        { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
+      ],
+      outputs: [`{workspaceRoot}/${p.submitDir}`],
+      cache: true,
+      metadata: {
+        description: 'Validate test predictions against sample_submission.csv and write prediction/<exp>_<ts>/, latest_output.csv, a history copy and an experiment_index.csv row.',
+        technologies: ['autoexp'],
+      },
+    },
+  };
+}

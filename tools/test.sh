@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`: install everything, then run every test: the plugin's unit and
+# integration tests and the e2e suite (jest, real nx), and the trainer (pytest).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh || exit 1
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+status=0
+echo "=== pytest: packages/trainer ==="
+.venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1
+echo "=== jest: plugin unit + integration, e2e ==="
+npx jest --ci || status=1
+exit $status
