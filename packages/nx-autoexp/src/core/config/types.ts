@@ -11,10 +11,24 @@ export interface StrategyConfigInput {
   dtype?: 'auto' | 'fp32' | 'fp16' | 'bf16';
 }
 
+export interface SlurmConfig {
+  partition: string | null;
+  gpus: number | null;
+  cpus: number | null;
+  mem: string | null;
+  time: string | null;
+  account: string | null;
+  qos: string | null;
+  extra_args: string[];
+  setup: string[];
+  poll_interval_s: number;
+}
+
 export interface ExperimentConfig {
   description?: string;
   tags?: string[];
-  launcher: 'local';
+  launcher: 'local' | 'slurm';
+  slurm: SlurmConfig;
   data: { dir: string; train: string; dev: string; test: string; sample_submission: string; test_references: string | null };
   model: {
     type: 'seq2seq' | 'causal_lm';

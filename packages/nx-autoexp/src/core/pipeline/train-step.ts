@@ -64,7 +64,14 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   writeJsonAtomic(configPath, resolved);
   const train = resolved.train as { output_dir: string; run_dir: string };
 
-  const python = exp.config.train.command ? process.env.AUTOEXP_PYTHON ?? 'python3' : resolvePython(root, ctx.env);
+  let python: string;
+  try {
+    python = resolvePython(root, ctx.env);
+  } catch (err) {
+    // A user command may bring its own interpreter; only the built-in trainer needs .venv.
+    if (!exp.config.train.command) throw err;
+    python = 'python3';
+  }
   let command: string;
   let args: string[];
   if (exp.config.train.command) {

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliIO, UserError } from '../io';
+import { LeaderboardRow, SubmissionError, configDiff, indexPath, leaderboard } from '../../core/submission';
+import { existsSync } from 'node:fs';
+
+const USAGE = `usage: autoexp leaderboard [--json] [--all] [--include-failed] [--include-smoke] [--workspace <dir>]
+       autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
+
+Experiments ranked by dev score (best submission of each; --all for every row),
+from prediction/experiment_index.csv. --diff lists the config keys whose values
+differ between the latest submissions of two experiments.`;
+
+const x100 = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2));
+
+function table(rows: LeaderboardRow[]): string {
+  const head = ['#', 'experiment', 'score', 'R1', 'R2', 'RL', 'step', 'strategy', 'when'];
+  const body = rows.map((r) => [
+    String(r.rank),
+    r.experiment + (r.status !== 'ok' ? ` (${r.status})` : '') + (r.smoke ? ' (smoke)' : ''),
+    x100(r.score),
+    x100(r.rouge1),
+    x100(r.rouge2),
+    x100(r.rougeL),
+    r.step === null ? '-' : String(r.step),
+    r.strategy || '-',
+    r.when ? r.when.slice(0, 19).replace('T', ' ') : r.timestamp,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const numeric = new Set([0, 2, 3, 4, 5, 6]);
+  const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(head), ...body.map(fmt)].join('\n');
+}
+
+export default async function leaderboardCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      'include-failed': { type: 'boolean', default: false },
+      'include-smoke': { type: 'boolean', default: false },
+      diff: { type: 'string' },
+      workspace: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const root = resolve(io.cwd, values.workspace ?? '.');
+  try {
+    if (values.diff !== undefined) {
+      if (positionals.length !== 1) throw new UserError(`--diff takes two experiment names: --diff <exp-a> <exp-b>.\n${USAGE}`, 2);
+      const [a, b] = [values.diff, positionals[0]];
+      const diff = configDiff(root, a, b);
+      if (values.json) io.stdout(JSON.stringify(diff, null, 2));
+      else if (diff.length === 0) io.stdout(`no config differences between ${a} and ${b}.`);
+      else io.stdout([`config keys that differ (${a} -> ${b}):`, ...diff.map((d) => `  ${d.key}: ${JSON.stringify(d.a) ?? '(unset)'} -> ${JSON.stringify(d.b) ?? '(unset)'}`)].join('\n'));
+      return 0;
+    }
+    if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
+    const rows = leaderboard(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    if (values.json) io.stdout(JSON.stringify(rows, null, 2));
+    else if (rows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
+    else io.stdout(table(rows) + '\n(score = R1 + R2 + RL, x100, on the dev set)');
+    return 0;
+  } catch (err) {
+    if (err instanceof SubmissionError) throw new UserError(err.message, 1);
+    throw err;
+  }
+}

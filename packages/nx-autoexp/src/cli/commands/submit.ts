@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliIO, UserError } from '../io';
+import { DevScores, SubmissionError, recordSubmission } from '../../core/submission';
+
+const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --sample <csv>
+       [--metrics <dev-score.json>] [--config <resolved-config.json>] [--checkpoint <checkpoint.json>]
+       [--infer-record <infer-record.json>] [--note <text>] [--smoke] [--allow-empty] [--no-latest]
+       [--workspace <dir>]
+
+Validates the predictions against the sample and records them under <workspace>/prediction/
+(output.csv + experiment_metadata.json, latest_output.csv, history copy, experiment_index.csv row).
+--metrics holds {"rouge1","rouge2","rougeL","score"} (fractions), e.g. runs/<exp>/infer/dev-score.json.
+Exit: 0 recorded, 1 invalid input (nothing written), 2 usage.`;
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`${what} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 1);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${what} ${path}: not valid JSON (${(err as Error).message}).`, 1);
+  }
+}
+
+function readMetrics(path: string): DevScores {
+  const m = readJson(path, '--metrics') as Record<string, unknown>;
+  const out: Partial<DevScores> = {};
+  for (const k of ['score', 'rouge1', 'rouge2', 'rougeL'] as const) {
+    const v = m?.[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new UserError(`--metrics ${path}: '${k}' must be a number (got ${JSON.stringify(v)}). Expected {"rouge1":..,"rouge2":..,"rougeL":..,"score":..} as fractions.`, 1);
+    }
+    out[k] = v;
+  }
+  return out as DevScores;
+}
+
+export default async function submitCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      experiment: { type: 'string' },
+      predictions: { type: 'string' },
+      sample: { type: 'string' },
+      metrics: { type: 'string' },
+      config: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'infer-record': { type: 'string' },
+      note: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      'allow-empty': { type: 'boolean', default: false },
+      'no-latest': { type: 'boolean', default: false },
+      workspace: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
+  for (const k of ['experiment', 'predictions', 'sample'] as const) {
+    if (!values[k]) throw new UserError(`--${k} is required.\n${USAGE}`, 2);
+  }
+  const at = (p: string) => resolve(io.cwd, p);
+  const workspaceRoot = at(values.workspace ?? '.');
+  try {
+    const receipt = await recordSubmission({
+      workspaceRoot,
+      experiment: values.experiment!,
+      predictionsPath: at(values.predictions!),
+      samplePath: at(values.sample!),
+      allowEmpty: values['allow-empty'],
+      updateLatest: !values['no-latest'],
+      metadata: {
+        devScores: values.metrics ? readMetrics(at(values.metrics)) : undefined,
+        config: values.config ? readJson(at(values.config), '--config') : undefined,
+        checkpoint: values.checkpoint ? readJson(at(values.checkpoint), '--checkpoint') : undefined,
+        inference: values['infer-record'] ? readJson(at(values['infer-record']), '--infer-record') : undefined,
+        smoke: values.smoke,
+        note: values.note,
+      },
+    });
+    for (const w of receipt.warnings) io.stderr(`warning: ${w}`);
+    const lines = [
+      `submitted ${receipt.experiment} at ${receipt.timestamp} (sha256 ${receipt.predictionsSha256.slice(0, 12)})`,
+      `  upload:   ${receipt.outputPath}`,
+      `  metadata: ${receipt.metadataPath}`,
+      `  history:  ${receipt.historyPath ?? `(none: same predictions as ${receipt.duplicateOf})`}`,
+      `  latest:   ${receipt.latestPath ?? '(not updated: --no-latest)'}`,
+      `  index:    ${receipt.indexPath}`,
+    ];
+    io.stdout(lines.join('\n'));
+    return 0;
+  } catch (err) {
+    if (err instanceof SubmissionError) throw new UserError(err.message, 1);
+    throw err;
+  }
+}

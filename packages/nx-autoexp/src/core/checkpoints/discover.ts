@@ -1,0 +1,133 @@
+import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RUN_RECORD, readRunRecord } from './run-records';
+import { RunInfo } from './types';
+import { ADAPTER_WEIGHT_NAMES, FULL_WEIGHT_NAMES } from './weight-files';
+
+/**
+ * Walks an output folder to a bounded depth and returns the folders that
+ * could be checkpoints plus the run records, without validating anything
+ * (so resolving one run only pays for that run's checkpoints).
+ *
+ * - `checkpoint-<N>`: a step checkpoint; never descended into.
+ * - `checkpoint-<other>` (checkpoint-final, checkpoint-tmp): listed as not a
+ *   step checkpoint, so the user sees why it was skipped.
+ * - any other folder holding weights or adapter_config.json (save_model
+ *   output, best_model/): a final model candidate, step from its trainer_state.
+ * Symlinked folders are followed; a realpath set stops cycles.
+ */
+
+export const STEP_DIR = /^checkpoint-(\d+)$/;
+
+export interface FoundFolder {
+  path: string;
+  /** 'step' = checkpoint-N, 'model' = other folder with weights, 'other' = checkpoint-* without a step, 'unreadable'. */
+  type: 'step' | 'model' | 'other' | 'unreadable';
+  step: number | null;
+  /** The listing when the walk already read it (model folders), to avoid reading it twice. */
+  names?: Set<string>;
+  /** For 'other' / 'unreadable': why it is not usable. */
+  problem?: string;
+}
+
+export interface Discovery {
+  folders: FoundFolder[];
+  runs: RunInfo[];
+}
+
+// Folders that never hold the trained checkpoint. base_model/ is the random
+// base a LoRA run trains on (docs/architecture.md), not a result.
+const SKIP = new Set(['node_modules', '__pycache__', 'base_model', 'runs', 'wandb', 'tensorboard']);
+
+function code(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? String(err);
+}
+
+function isModelListing(names: Set<string>): boolean {
+  return names.has('adapter_config.json') || FULL_WEIGHT_NAMES.some((n) => names.has(n)) || ADAPTER_WEIGHT_NAMES.some((n) => names.has(n));
+}
+
+/** Dirent type with symlinks resolved; 'broken' for dangling links. */
+function entryType(dir: string, e: Dirent): 'dir' | 'file' | 'broken' | 'other' {
+  if (e.isDirectory()) return 'dir';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return 'other';
+  try {
+    const st = statSync(join(dir, e.name));
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  } catch {
+    return 'broken';
+  }
+}
+
+export function discover(root: string, maxDepth = 4): Discovery {
+  const folders: FoundFolder[] = [];
+  const runs: RunInfo[] = [];
+  const seen = new Set<string>();
+
+  const rootStep = STEP_DIR.exec(basename(root));
+  if (rootStep) {
+    // The user pointed at one checkpoint folder.
+    folders.push({ path: root, type: 'step', step: Number(rootStep[1]) });
+    return { folders, runs };
+  }
+
+  const visit = (dir: string, depth: number, isRoot: boolean) => {
+    let real: string;
+    try {
+      real = realpathSync.native(dir);
+    } catch (err) {
+      if (isRoot) throw err;
+      folders.push({ path: dir, type: 'unreadable', step: null, problem: `cannot resolve folder (${code(err)})` });
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isRoot) throw err;
+      folders.push({ path: dir, type: 'unreadable', step: null, problem: `cannot read folder (${code(err)}); checkpoints inside it were not searched` });
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    if (isModelListing(names)) folders.push({ path: dir, type: 'model', step: null, names });
+    for (const e of entries) {
+      const child = join(dir, e.name);
+      const t = entryType(dir, e);
+      if (e.name === RUN_RECORD && t === 'file') {
+        runs.push(readRunRecord(child));
+        continue;
+      }
+      const m = STEP_DIR.exec(e.name);
+      if (m) {
+        // A file or dangling link here is still reported: it is where a checkpoint should be.
+        folders.push({ path: child, type: 'step', step: Number(m[1]) });
+        continue;
+      }
+      if (t !== 'dir' || e.name.startsWith('.') || SKIP.has(e.name)) continue;
+      if (e.name.startsWith('checkpoint-')) {
+        folders.push({ path: child, type: 'other', step: null, problem: `not a step checkpoint ('${e.name}' has no step number); use --policy path to load it explicitly` });
+        continue;
+      }
+      // Entries of `child` sit at depth + 2: only descend while those are within the bound.
+      if (depth + 2 <= maxDepth) visit(child, depth + 1, false);
+    }
+  };
+  visit(root, 0, true);
+  return { folders, runs };
+}
+
+/** The run a folder belongs to: its nearest ancestor (up to root) holding a run record. */
+export function runOf(path: string, root: string, runsByDir: Map<string, RunInfo>): RunInfo | null {
+  let d = path;
+  for (;;) {
+    const r = runsByDir.get(d);
+    if (r) return r;
+    if (d === root) return null;
+    const up = dirname(d);
+    if (up === d) return null;
+    d = up;
+  }
+}

@@ -1,0 +1,155 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProcessRunner, RunProcessOptions, RunProcessResult } from '../process/run-process';
+import { runStrategyChain, RunStrategyChainOptions } from './strategy-chain';
+
+// The chain's bookkeeping with a fake runner; real processes are in tests/integration/infer-chain.spec.ts.
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chain-unit-'));
+  writeFileSync(join(dir, 'dev.csv'), 'fname,dialogue\ndev_0,a\ndev_1,b\n');
+  writeFileSync(join(dir, 'test.csv'), 'fname,dialogue\ntest_0,a\n');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+type Behaviour = (call: { batch: string; input: string; output: string; options: RunProcessOptions }) => Partial<RunProcessResult>;
+
+function fakeRunner(behave: Behaviour): ProcessRunner & { calls: { command: string; args: string[]; options: RunProcessOptions }[] } {
+  const calls: { command: string; args: string[]; options: RunProcessOptions }[] = [];
+  const runner = (async (command: string, args: string[], options: RunProcessOptions = {}) => {
+    calls.push({ command, args, options });
+    const arg = (flag: string) => args[args.indexOf(flag) + 1];
+    const r = behave({ batch: arg('--batch-size'), input: arg('--input'), output: arg('--output'), options });
+    return { exitCode: 0, signal: null, timedOut: false, aborted: false, durationMs: 5, tail: [], stderrTail: [], ...r };
+  }) as ProcessRunner & { calls: typeof calls };
+  runner.calls = calls;
+  return runner;
+}
+
+/** Writes a complete prediction file for the call's input. */
+function writeGood(input: string, output: string, tag: string) {
+  const fnames = readFileSync(input, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  writeFileSync(output, ['fname,summary', ...fnames.map((f) => `${f},${tag}`)].join('\n') + '\n');
+}
+
+function options(runner: ProcessRunner, extra: Partial<RunStrategyChainOptions> = {}): RunStrategyChainOptions {
+  return {
+    experiment: 'demo',
+    strategies: [{ name: 'fast', batch_size: 8, timeout_s: 7 }, { name: 'conservative', batch_size: 2 }],
+    splits: [
+      { name: 'dev', input: 'dev.csv', output: 'out/dev.csv' },
+      { name: 'test', input: 'test.csv', output: 'out/test.csv' },
+    ],
+    python: 'python',
+    checkpoint: 'ckpt',
+    cwd: dir,
+    log: () => undefined,
+    runner,
+    ...extra,
+  };
+}
+
+describe('runStrategyChain (fake runner)', () => {
+  it('falls through an OOM to the next strategy and publishes only the winner, leaving no temp files', async () => {
+    const runner = fakeRunner(({ batch, input, output }) => {
+      if (batch === '8') return { exitCode: 1, stderrTail: ['Traceback ...', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2 GiB'] };
+      writeGood(input, output, `bs${batch}`);
+      return {};
+    });
+    const lines: string[] = [];
+    const result = await runStrategyChain(options(runner, { log: (l) => lines.push(l) }));
+
+    expect(result.ok).toBe(true);
+    expect(result.strategyUsed).toBe('conservative');
+    expect(result.aborted).toBe(false);
+    expect(result.attempts.map((a) => [a.strategy, a.split, a.ok])).toEqual([
+      ['fast', 'dev', false],
+      ['conservative', 'dev', true],
+      ['conservative', 'test', true],
+    ]);
+    expect(result.attempts[0].error).toBe('CUDA out of memory; exited with code 1');
+    expect(result.attempts[0].stderr_tail).toContain('torch.OutOfMemoryError');
+    expect(result.attempts[0].output_sha256).toBeNull();
+    expect(result.attempts[1].output_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(dir, 'out/dev.csv'), 'utf8')).toBe('fname,summary\ndev_0,bs2\ndev_1,bs2\n');
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['dev.csv', 'test.csv']);
+    // paths resolved against cwd; each attempt writes a temp beside the final output
+    expect(runner.calls[0].args).toContain(join(dir, 'ckpt'));
+    expect(runner.calls[0].args[runner.calls[0].args.indexOf('--output') + 1]).toMatch(new RegExp(`^${join(dir, 'out')}/\\.dev\\.csv\\.fast\\..*\\.tmp$`));
+    expect(runner.calls[0].options).toMatchObject({ cwd: dir, timeoutMs: 7000 });
+    expect(runner.calls[1].options.timeoutMs).toBe(3600 * 1000);
+    expect(lines).toContain('[demo] fast/dev: failed: CUDA out of memory; exited with code 1');
+  });
+
+  it('forwards the process output lines to log with the experiment/strategy/split prefix', async () => {
+    const runner = fakeRunner(({ input, output, options: o }) => {
+      o.onStderrLine?.('predict: 1/2 items, 3.0 items/s, ETA 1s');
+      o.onStdoutLine?.('hello');
+      writeGood(input, output, 'x');
+      return {};
+    });
+    const lines: string[] = [];
+    await runStrategyChain(options(runner, { log: (l) => lines.push(l) }));
+    expect(lines).toContain('[demo] fast/dev: predict: 1/2 items, 3.0 items/s, ETA 1s');
+    expect(lines).toContain('[demo] fast/test: hello');
+  });
+
+  it('reruns every split with the next strategy when a later split fails, and keeps old outputs when all fail', async () => {
+    writeFileSync(join(dir, 'keep.csv'), 'old');
+    const runner = fakeRunner(({ input, output }) => {
+      if (input.endsWith('dev.csv')) writeGood(input, output, 'x');
+      else writeFileSync(output, 'fname,summary\n');
+      return {};
+    });
+    const result = await runStrategyChain(
+      options(runner, {
+        splits: [
+          { name: 'dev', input: 'dev.csv', output: 'keep.csv' },
+          { name: 'test', input: 'test.csv', output: 'out/test.csv' },
+        ],
+      }),
+    );
+    expect(result).toMatchObject({ ok: false, strategyUsed: null, aborted: false });
+    expect(result.attempts.map((a) => `${a.strategy}/${a.split}:${a.ok}`)).toEqual([
+      'fast/dev:true',
+      'fast/test:false',
+      'conservative/dev:true',
+      'conservative/test:false',
+    ]);
+    expect(result.attempts[1].error).toMatch(/^exited 0 but the predictions are incomplete: 0 prediction rows for 1 inputs/);
+    expect(readFileSync(join(dir, 'keep.csv'), 'utf8')).toBe('old');
+    expect(existsSync(join(dir, 'out/test.csv'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('runs nothing when the signal is already aborted', async () => {
+    const runner = fakeRunner(() => ({}));
+    const ac = new AbortController();
+    ac.abort();
+    const result = await runStrategyChain(options(runner, { signal: ac.signal }));
+    expect(result).toEqual({ ok: false, strategyUsed: null, attempts: [], aborted: true });
+    expect(runner.calls).toHaveLength(0);
+  });
+
+  it('stops at an aborted attempt without trying the next strategy', async () => {
+    const runner = fakeRunner(() => ({ aborted: true, exitCode: null, signal: 'SIGTERM' }));
+    const result = await runStrategyChain(options(runner));
+    expect(result.aborted).toBe(true);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.attempts[0]).toMatchObject({ strategy: 'fast', ok: false, signal: 'SIGTERM' });
+    expect(result.attempts[0].error).toMatch(/^aborted/);
+  });
+
+  it('rejects bad config and bad input before running anything', async () => {
+    const runner = fakeRunner(() => ({}));
+    await expect(runStrategyChain(options(runner, { strategies: [{ name: 'fast' }, { name: 'mine', command: 'p {input}' }] }))).rejects.toThrow(
+      /strategy "mine" command has no \{output\}/,
+    );
+    writeFileSync(join(dir, 'test.csv'), 'id\n1\n');
+    await expect(runStrategyChain(options(runner))).rejects.toThrow(/test\.csv has no fname column/);
+    expect(runner.calls).toHaveLength(0);
+  });
+});

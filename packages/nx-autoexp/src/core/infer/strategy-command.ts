@@ -1,0 +1,133 @@
+/**
+ * Turns a strategy into the exact process to spawn: the built-in trainer
+ * predict, or the user's command with placeholders substituted.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { STRATEGY_DEFAULTS, StrategyConfig, StrategyConfigError } from './strategy-config';
+
+export interface StrategyCommandContext {
+  /** Python executable that has autoexp_trainer installed. */
+  python: string;
+  checkpoint: string;
+  input: string;
+  output: string;
+}
+
+export interface StrategyCommand {
+  command: string;
+  args: string[];
+}
+
+export const PLACEHOLDERS = [
+  'checkpoint',
+  'input',
+  'output',
+  'batch_size',
+  'num_beams',
+  'max_new_tokens',
+  'device',
+  'dtype',
+  'python',
+] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** POSIX single-quoting: the value reaches the program byte for byte, whatever it holds. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
+
+function placeholderValues(strategy: StrategyConfig, ctx: StrategyCommandContext): Record<Placeholder, string> {
+  return {
+    checkpoint: abs(ctx.checkpoint),
+    input: abs(ctx.input),
+    output: abs(ctx.output),
+    batch_size: String(strategy.batch_size ?? STRATEGY_DEFAULTS.batch_size),
+    num_beams: String(strategy.num_beams ?? STRATEGY_DEFAULTS.num_beams),
+    max_new_tokens: String(strategy.max_new_tokens ?? STRATEGY_DEFAULTS.max_new_tokens),
+    device: strategy.device ?? STRATEGY_DEFAULTS.device,
+    dtype: strategy.dtype ?? STRATEGY_DEFAULTS.dtype,
+    python: ctx.python,
+  };
+}
+
+/**
+ * Substitutes every known placeholder in one pass (a value that itself
+ * contains "{output}" is not substituted again). The shell's quoting state is
+ * tracked so a placeholder the user already put in quotes ("{input}",
+ * '--out={output}') still yields the value byte for byte: the open quote is
+ * closed, the single-quoted value inserted, and the quote reopened. Unknown
+ * `{word}`s (awk '{print}') and `${VAR}` are shell text and stay as they are.
+ * Throws when {output} is missing: every attempt would fail with a less
+ * helpful "no output written".
+ */
+export function substituteCommand(strategy: StrategyConfig, template: string, ctx: StrategyCommandContext): string {
+  const values = placeholderValues(strategy, ctx);
+  const known = new Set<string>(PLACEHOLDERS);
+  let sawOutput = false;
+  let state: 'none' | 'single' | 'double' = 'none';
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '\\' && state !== 'single') {
+      out += template.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c === "'" && state !== 'double') state = state === 'single' ? 'none' : 'single';
+    else if (c === '"' && state !== 'single') state = state === 'double' ? 'none' : 'double';
+    else if (c === '{' && template[i - 1] !== '$') {
+      const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(template.slice(i));
+      if (m && known.has(m[1])) {
+        const quoted = shellQuote(values[m[1] as Placeholder]);
+        const reopen = state === 'single' ? "'" : state === 'double' ? '"' : '';
+        out += reopen + quoted + reopen;
+        if (m[1] === 'output') sawOutput = true;
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  if (!sawOutput) {
+    throw new StrategyConfigError(
+      `strategy "${strategy.name}" command has no {output} placeholder: the command must write its predictions (CSV with fname,summary) to {output}.`,
+    );
+  }
+  return out;
+}
+
+/** The process to spawn for one attempt of `strategy` on one split. */
+export function buildStrategyCommand(strategy: StrategyConfig, ctx: StrategyCommandContext): StrategyCommand {
+  if (strategy.command !== undefined && strategy.command !== null) {
+    return { command: '/bin/sh', args: ['-c', substituteCommand(strategy, strategy.command, ctx)] };
+  }
+  const v = placeholderValues(strategy, ctx);
+  const args = [
+    '-m',
+    'autoexp_trainer',
+    'predict',
+    '--checkpoint',
+    v.checkpoint,
+    '--input',
+    v.input,
+    '--output',
+    v.output,
+    '--batch-size',
+    v.batch_size,
+    '--num-beams',
+    v.num_beams,
+    '--max-new-tokens',
+    v.max_new_tokens,
+  ];
+  const ngram = strategy.no_repeat_ngram_size ?? STRATEGY_DEFAULTS.no_repeat_ngram_size;
+  if (ngram > 0) args.push('--no-repeat-ngram-size', String(ngram));
+  args.push('--device', v.device, '--dtype', v.dtype);
+  return { command: ctx.python, args };
+}
+
+/** One line a person can paste into a shell to run the same attempt. */
+export function formatCommandLine(cmd: StrategyCommand): string {
+  return [cmd.command, ...cmd.args].map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+}

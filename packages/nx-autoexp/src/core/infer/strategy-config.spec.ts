@@ -1,0 +1,41 @@
+import { defaultStrategies, StrategyConfigError, validateStrategies } from './strategy-config';
+
+describe('defaultStrategies', () => {
+  it('is fast with the base settings, then conservative with a quarter batch in fp32', () => {
+    const base = { batch_size: 32, num_beams: 4, max_new_tokens: 80, dtype: 'bf16' as const, device: 'cuda' as const, timeout_s: 600 };
+    expect(defaultStrategies(base)).toEqual([
+      { name: 'fast', ...base },
+      { name: 'conservative', ...base, batch_size: 8, dtype: 'fp32' },
+    ]);
+  });
+
+  it('never drops the batch below 1 and uses the schema default batch when none is given', () => {
+    expect(defaultStrategies({ batch_size: 3 })[1].batch_size).toBe(1);
+    expect(defaultStrategies({})[1]).toEqual({ name: 'conservative', batch_size: 4, dtype: 'fp32' });
+  });
+
+  it('takes a whole infer section as base: command null means built-in, unrelated keys are dropped', () => {
+    const section = { batch_size: 8, command: null, strategies: undefined, extra: 1 } as never;
+    const [fast] = defaultStrategies(section);
+    expect(fast).toEqual({ name: 'fast', batch_size: 8 });
+  });
+});
+
+describe('validateStrategies', () => {
+  it('accepts the default chain', () => {
+    expect(() => validateStrategies(defaultStrategies({}))).not.toThrow();
+  });
+
+  it.each([
+    [[], /empty/],
+    [[{ name: 'a b' }], /strategies\[0\].*name must match/],
+    [[{ name: 'a' }, { name: 'a' }], /strategies\[1\] \(a\): duplicate strategy name/],
+    [[{ name: 'a', timeout_s: 0 }], /timeout_s must be a number of seconds > 0/],
+    [[{ name: 'a', batch_size: 1.5 }], /batch_size must be an integer >= 1/],
+    [[{ name: 'a', dtype: 'fp8' }], /dtype must be one of/],
+    [[{ name: 'a', command: '  ' }], /command must be a non-empty string/],
+  ])('rejects %j', (strategies, message) => {
+    expect(() => validateStrategies(strategies as never)).toThrow(StrategyConfigError);
+    expect(() => validateStrategies(strategies as never)).toThrow(message);
+  });
+});

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readInputFnames, validatePredictions } from './validate-predictions';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'validate-preds-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const inputs = ['test_0', 'test_1', 'test_2'];
+function file(content: string | Buffer): string {
+  const p = join(dir, 'pred.csv');
+  writeFileSync(p, content);
+  return p;
+}
+const reasonOf = (p: string, fnames = inputs) => {
+  const r = validatePredictions(p, fnames);
+  if (r.ok) throw new Error('expected a failure');
+  return r.reason;
+};
+
+describe('validatePredictions', () => {
+  it('accepts one non-empty row per fname in order and returns the sha256 of the bytes', () => {
+    const content = '\ufefffname,summary\ntest_0,"요약, 하나"\ntest_1,"multi\nline ""quoted"""\ntest_2,셋\n';
+    const p = file(content);
+    expect(validatePredictions(p, inputs)).toEqual({ ok: true, sha256: createHash('sha256').update(content).digest('hex') });
+  });
+
+  it('accepts extra columns in any order', () => {
+    expect(validatePredictions(file('summary,id,fname\na,1,test_0\nb,2,test_1\nc,3,test_2\n'), inputs).ok).toBe(true);
+  });
+
+  it('fails for a missing file and for an empty file', () => {
+    expect(reasonOf(join(dir, 'nope.csv'))).toMatch(/no output file was written at .*nope\.csv/);
+    expect(reasonOf(file(''))).toMatch(/is empty/);
+    expect(reasonOf(file('\n\n'))).toMatch(/is empty/);
+  });
+
+  it('fails for a header without fname or summary', () => {
+    expect(reasonOf(file('id,text\ntest_0,a\n'))).toMatch(/must have columns fname and summary \(got: id,text\)/);
+  });
+
+  it('reports missing rows of a short file', () => {
+    expect(reasonOf(file('fname,summary\ntest_0,a\n'))).toBe('1 prediction rows for 3 inputs; 2 input fnames missing ("test_1", "test_2")');
+  });
+
+  it('reports extra and duplicate rows', () => {
+    const r = reasonOf(file('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\ntest_9,d\ntest_1,e\n'));
+    expect(r).toContain('5 prediction rows for 3 inputs');
+    expect(r).toContain('1 rows with fnames not in the input ("test_9")');
+    expect(r).toContain('1 duplicate rows ("test_1")');
+  });
+
+  it('reports the first row out of order', () => {
+    expect(reasonOf(file('fname,summary\ntest_0,a\ntest_2,c\ntest_1,b\n'))).toBe(
+      'rows out of order: data row 2 is "test_2", expected "test_1"',
+    );
+  });
+
+  it('reports empty and whitespace-only summaries by fname', () => {
+    expect(reasonOf(file('fname,summary\ntest_0,a\ntest_1,\ntest_2,"  "\n'))).toBe('2 empty summaries ("test_1", "test_2")');
+  });
+
+  it('names only the first few examples', () => {
+    const many = Array.from({ length: 10 }, (_, i) => `f${i}`);
+    expect(reasonOf(file('fname,summary\n'), many)).toContain('10 input fnames missing ("f0", "f1", "f2" and 7 more)');
+  });
+
+  it('fails for malformed CSV instead of throwing', () => {
+    expect(reasonOf(file('fname,summary\ntest_0,"unterminated\n'))).toMatch(/is not valid CSV/);
+  });
+});
+
+describe('readInputFnames', () => {
+  it('returns the fnames in order', () => {
+    expect(readInputFnames(file('fname,dialogue\na,"x, y"\nb,z\n'))).toEqual(['a', 'b']);
+  });
+  it.each([
+    ['dialogue\nx\n', /has no fname column \(header: dialogue\)/],
+    ['fname,dialogue\n', /has no rows/],
+    ['fname,dialogue\na,x\na,y\n', /fname "a" appears twice \(data row 2\)/],
+  ])('rejects %j', (content, message) => {
+    expect(() => readInputFnames(file(content))).toThrow(message);
+  });
+  it('names a file that cannot be read', () => {
+    expect(() => readInputFnames(join(dir, 'missing.csv'))).toThrow(/cannot read inference input .*missing\.csv/);
+  });
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeUtf8, parseCsvText, toCsvText } from './csv-io';
+import { SubmissionError } from './submission-error';
+
+/** Columns of prediction/experiment_index.csv (docs/architecture.md). */
+export const INDEX_COLUMNS = [
+  'experiment',
+  'timestamp',
+  'status',
+  'smoke',
+  'checkpoint',
+  'step',
+  'score',
+  'rouge1',
+  'rouge2',
+  'rougeL',
+  'strategy',
+  'config_hash',
+  'predictions_sha256',
+  'output_path',
+  'metadata_path',
+  'note',
+] as const;
+
+export type IndexColumn = (typeof INDEX_COLUMNS)[number];
+export type IndexRow = Record<IndexColumn, string>;
+
+export const predictionDir = (workspaceRoot: string): string => join(workspaceRoot, 'prediction');
+export const indexPath = (workspaceRoot: string): string => join(predictionDir(workspaceRoot), 'experiment_index.csv');
+
+export interface IndexContents {
+  /** The file's text as read ('' when absent), kept so appends leave old rows byte-for-byte. */
+  text: string;
+  header: string[];
+  rows: IndexRow[];
+}
+
+/** Parses the index file; a missing or empty file is an empty index. */
+export function readIndexFile(path: string): IndexContents {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', header: [...INDEX_COLUMNS], rows: [] };
+    throw err;
+  }
+  const text = decodeUtf8(buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf, path);
+  if (text.trim() === '') return { text: '', header: [...INDEX_COLUMNS], rows: [] };
+  let parsed;
+  try {
+    parsed = parseCsvText(text, path);
+  } catch (err) {
+    throw new SubmissionError(`${(err as Error).message} The experiment index is damaged: fix that line or move the file aside (a new one is started).`);
+  }
+  if (!parsed.header.includes('experiment') || !parsed.header.includes('timestamp')) {
+    throw new SubmissionError(`${path}: not an experiment index (header '${parsed.header.join(',')}'). Move it aside; a new one is started.`);
+  }
+  const rows = parsed.records.map((rec) => {
+    const row = {} as IndexRow;
+    for (const col of INDEX_COLUMNS) {
+      const i = parsed.header.indexOf(col);
+      row[col] = i >= 0 ? (rec[i] ?? '') : '';
+    }
+    return row;
+  });
+  return { text, header: parsed.header, rows };
+}
+
+/** Every row of prediction/experiment_index.csv, oldest first. */
+export function readIndex(workspaceRoot: string): IndexRow[] {
+  return readIndexFile(indexPath(workspaceRoot)).rows;
+}
+
+/** The index text with `row` appended. Old rows are kept as they were; a file with another header is rewritten in the current columns. */
+export function appendIndexText(current: IndexContents, row: IndexRow): string {
+  const line = (r: IndexRow) => INDEX_COLUMNS.map((c) => r[c] ?? '');
+  const sameHeader = current.header.length === INDEX_COLUMNS.length && current.header.every((h, i) => h === INDEX_COLUMNS[i]);
+  if (current.text === '' || !sameHeader) {
+    return toCsvText([...INDEX_COLUMNS], [...current.rows, row].map(line));
+  }
+  const body = current.text.endsWith('\n') ? current.text : current.text + '\n';
+  // Drop the header csv-stringify would emit: header is the first line of its output, with no embedded newline.
+  const rowText = toCsvText([...INDEX_COLUMNS], [line(row)]);
+  return body + rowText.slice(rowText.indexOf('\n') + 1);
+}
+
+/** A number column: '' or junk -> null. */
+export function indexNumber(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

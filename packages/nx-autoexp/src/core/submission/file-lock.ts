@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as lockfile from 'proper-lockfile';
+import { SubmissionError } from './submission-error';
+
+export interface FileLockOptions {
+  /** A lock whose mtime is older than this is from a dead process and is taken over. */
+  staleMs?: number;
+  /** Give up acquiring after roughly this long. */
+  timeoutMs?: number;
+}
+
+/** Stale window: AUTOEXP_LOCK_STALE_MS (tests shorten it), else 10 s; proper-lockfile's floor is 2 s. */
+export function defaultStaleMs(): number {
+  const env = Number(process.env.AUTOEXP_LOCK_STALE_MS);
+  return Math.max(2000, Number.isFinite(env) && env > 0 ? env : 10_000);
+}
+
+/**
+ * proper-lockfile reclaims a stale lock with rmdir + mkdir, which lets two
+ * waiters both "win" (moxystudio/node-proper-lockfile#121: the slower one
+ * removes the lock the faster one just made). We give it an fs whose rmdir,
+ * on the reclaim path, first renames the lock dir to a unique name (only one
+ * waiter can win that rename) and then checks that the dir it took is really
+ * stale; a fresh one is put back and the attempt counts as "still locked".
+ */
+export function reclaimSafeFs(staleMs: number, isReleasing: () => boolean): typeof fs {
+  const rmdir = (p: string, cb: (err: NodeJS.ErrnoException | null) => void): void => {
+    if (isReleasing()) return fs.rmdir(p, cb);
+    const claimed = `${p}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+    fs.rename(p, claimed, (err) => {
+      if (err) return cb(err); // ENOENT: someone else reclaimed it; proper-lockfile retries mkdir
+      fs.stat(claimed, (statErr, st) => {
+        if (!statErr && st.mtimeMs >= Date.now() - staleMs) {
+          fs.rename(claimed, p, () => cb(Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' })));
+          return;
+        }
+        fs.rmdir(claimed, () => cb(null));
+      });
+    });
+  };
+  return { ...fs, rmdir } as unknown as typeof fs;
+}
+
+/**
+ * Runs `fn` while holding an inter-process lock on `path` (a `<path>.lock`
+ * directory beside it). `fn` should be short and synchronous in effect: the
+ * lock is kept fresh by a timer, so a killed holder's lock goes stale after
+ * `staleMs` and the next caller takes it over.
+ */
+export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, opts: FileLockOptions = {}): Promise<T> {
+  const staleMs = opts.staleMs ?? defaultStaleMs();
+  const timeoutMs = opts.timeoutMs ?? Math.max(30_000, 3 * staleMs);
+  const maxTimeout = 400;
+  let releasing = false;
+  let compromised: Error | null = null;
+  const lockfilePath = `${path}.lock`;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(path, {
+      lockfilePath,
+      realpath: false, // the locked file may not exist yet
+      stale: staleMs,
+      // Exponential backoff with jitter, capped, for about timeoutMs in total.
+      retries: { retries: Math.ceil(timeoutMs / maxTimeout) + 10, factor: 1.5, minTimeout: 15, maxTimeout, randomize: true },
+      fs: reclaimSafeFs(staleMs, () => releasing),
+      onCompromised: (err) => {
+        compromised = err;
+      },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOCKED') {
+      throw new SubmissionError(
+        `could not lock ${path} within ${Math.round(timeoutMs / 1000)} s: another submit is holding ${lockfilePath}. ` +
+          `If no submit is running, that lock is left from a crash and is taken over after ${staleMs / 1000} s; or remove the folder ${lockfilePath}.`,
+      );
+    }
+    throw err;
+  }
+  try {
+    if (compromised) throw new SubmissionError(`lost the lock on ${path} before using it: ${(compromised as Error).message}; run again.`);
+    return await fn();
+  } finally {
+    releasing = true;
+    await release().catch(() => undefined); // already released if compromised
+  }
+}

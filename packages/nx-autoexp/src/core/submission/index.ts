@@ -1,0 +1,17 @@
+// CompetitionCSVManager: CSV IO, validation against the sample, prediction/ records, leaderboard.
+export { SubmissionError } from './submission-error';
+export { readCsv, writeCsv, toCsvText, type CsvTable } from './csv-io';
+export { validateSubmission, type ValidateSubmissionOptions, type ValidationResult, type ValidationStats } from './validate-submission';
+export { INDEX_COLUMNS, readIndex, indexPath, predictionDir, type IndexRow } from './experiment-index';
+export {
+  recordSubmission,
+  recordFailure,
+  type DevScores,
+  type RecordSubmissionOptions,
+  type RecordFailureOptions,
+  type SubmissionMetadataInput,
+  type SubmissionReceipt,
+} from './record-submission';
+export { leaderboard, configDiff, flattenConfig, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
+export { withFileLock, defaultStaleMs } from './file-lock';
+export { submissionTimestamp } from './timestamp';

@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toCsvText } from './csv-io';
+import { INDEX_COLUMNS, IndexRow } from './experiment-index';
+import { configDiff, flattenConfig, leaderboard } from './leaderboard';
+import { recordSubmission } from './record-submission';
+
+describe('leaderboard', () => {
+  let ws: string;
+  beforeEach(() => (ws = mkdtempSync(join(tmpdir(), 'lb-'))));
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+  const writeIndex = (rows: Partial<IndexRow>[]) => {
+    mkdirSync(join(ws, 'prediction'), { recursive: true });
+    const full = rows.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? (c === 'status' ? 'ok' : c === 'smoke' ? 'false' : '')));
+    writeFileSync(join(ws, 'prediction/experiment_index.csv'), toCsvText([...INDEX_COLUMNS], full));
+  };
+
+  beforeEach(() =>
+    writeIndex([
+      { experiment: 'a', timestamp: '20261126T080000000Z', score: '0.5', step: '10' },
+      { experiment: 'b', timestamp: '20261126T081000000Z', score: '0.6' },
+      { experiment: 'a', timestamp: '20261126T082000000Z', score: '0.7', step: '30', strategy: 'fast' },
+      { experiment: 'c', timestamp: '20261126T083000000Z', score: '' },
+      { experiment: 'd', timestamp: '20261126T084000000Z', score: '0.9', smoke: 'true' },
+      { experiment: 'e', timestamp: '20261126T085000000Z', status: 'failed' },
+      { experiment: 'b', timestamp: '20261126T086000000Z', score: '0.6' },
+    ]),
+  );
+
+  it('ranks the best ok, non-smoke row of each experiment by score, unscored last', () => {
+    const rows = leaderboard(ws);
+    expect(rows.map((r) => [r.rank, r.experiment, r.score, r.timestamp])).toEqual([
+      [1, 'a', 0.7, '20261126T082000000Z'],
+      [2, 'b', 0.6, '20261126T086000000Z'], // tie: newest wins
+      [3, 'c', null, '20261126T083000000Z'],
+    ]);
+    expect(rows[0]).toMatchObject({ step: 30, strategy: 'fast', when: '2026-11-26T08:20:00.000Z' });
+  });
+
+  it('lists every row with all, and smoke / failed rows on request', () => {
+    expect(leaderboard(ws, { all: true }).map((r) => r.experiment)).toEqual(['a', 'b', 'b', 'a', 'c']);
+    expect(leaderboard(ws, { includeSmoke: true })[0].experiment).toBe('d');
+    expect(leaderboard(ws, { includeFailed: true }).map((r) => r.experiment)).toEqual(['a', 'b', 'e', 'c']);
+  });
+});
+
+describe('configDiff', () => {
+  let ws: string;
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'diff-'));
+    writeFileSync(join(ws, 'sample.csv'), 'fname,summary\nt0,\n');
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+  const submit = async (experiment: string, summary: string, config: unknown, when: string) => {
+    writeFileSync(join(ws, 'p.csv'), `fname,summary\nt0,${summary}\n`);
+    await recordSubmission({ workspaceRoot: ws, experiment, predictionsPath: join(ws, 'p.csv'), samplePath: join(ws, 'sample.csv'), metadata: { config }, now: new Date(when) });
+  };
+
+  it('lists dotted keys that differ between the latest submissions', async () => {
+    await submit('a', 'x', { experiment: 'a', run_id: 'r1', train: { learning_rate: 0.1 } }, '2026-11-26T08:00:00Z');
+    await submit('a', 'y', { experiment: 'a', run_id: 'r2', train: { learning_rate: 0.001, seed: 1 }, model: { lora: null, special: ['#P1#'] } }, '2026-11-26T09:00:00Z');
+    await submit('b', 'z', { experiment: 'b', run_id: 'r3', train: { learning_rate: 0.001, seed: 2 }, model: { lora: { r: 8 }, special: ['#P1#'] } }, '2026-11-26T08:30:00Z');
+    expect(configDiff(ws, 'a', 'b')).toEqual([
+      { key: 'model.lora', a: null, b: undefined },
+      { key: 'model.lora.r', a: undefined, b: 8 },
+      { key: 'train.seed', a: 1, b: 2 },
+    ]);
+    await expect(async () => configDiff(ws, 'a', 'nope')).rejects.toThrow(/no submission of experiment 'nope'/);
+  });
+
+  it('flattens nested objects, keeping arrays whole', () => {
+    expect(flattenConfig({ a: { b: 1, c: [1, 2] }, d: {} })).toEqual({ 'a.b': 1, 'a.c': [1, 2], d: {} });
+  });
+});

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { IndexRow, indexNumber, readIndex } from './experiment-index';
+import { SubmissionError } from './submission-error';
+import { timestampToIso } from './timestamp';
+
+export interface LeaderboardOptions {
+  includeFailed?: boolean;
+  includeSmoke?: boolean;
+  /** Every row instead of the best row per experiment. */
+  all?: boolean;
+}
+
+export interface LeaderboardRow {
+  rank: number;
+  experiment: string;
+  timestamp: string;
+  /** ISO 8601 of `timestamp`. */
+  when: string | null;
+  status: string;
+  smoke: boolean;
+  /** Fractions as the trainer reports them (score = R1 + R2 + RL, 0..3). */
+  score: number | null;
+  rouge1: number | null;
+  rouge2: number | null;
+  rougeL: number | null;
+  step: number | null;
+  strategy: string;
+  checkpoint: string;
+  config_hash: string;
+  predictions_sha256: string;
+  output_path: string;
+  metadata_path: string;
+  note: string;
+}
+
+function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
+  return {
+    experiment: r.experiment,
+    timestamp: r.timestamp,
+    when: timestampToIso(r.timestamp),
+    status: r.status,
+    smoke: r.smoke === 'true',
+    score: indexNumber(r.score),
+    rouge1: indexNumber(r.rouge1),
+    rouge2: indexNumber(r.rouge2),
+    rougeL: indexNumber(r.rougeL),
+    step: indexNumber(r.step),
+    strategy: r.strategy,
+    checkpoint: r.checkpoint,
+    config_hash: r.config_hash,
+    predictions_sha256: r.predictions_sha256,
+    output_path: r.output_path,
+    metadata_path: r.metadata_path,
+    note: r.note,
+  };
+}
+
+/** Dev score descending (no score last), then newest first. */
+function byScore(a: Omit<LeaderboardRow, 'rank'>, b: Omit<LeaderboardRow, 'rank'>): number {
+  const sa = a.score ?? -Infinity;
+  const sb = b.score ?? -Infinity;
+  if (sa !== sb) return sb - sa;
+  return a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0;
+}
+
+/** Submissions ranked by dev score; by default the best ok, non-smoke row of each experiment. Reads only the index. */
+export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}): LeaderboardRow[] {
+  const rows = readIndex(workspaceRoot)
+    .map(toRow)
+    .filter((r) => (opts.includeFailed || r.status === 'ok') && (opts.includeSmoke || !r.smoke))
+    .sort(byScore);
+  const picked = opts.all ? rows : rows.filter((r, i) => rows.findIndex((o) => o.experiment === r.experiment) === i);
+  return picked.map((r, i) => ({ rank: i + 1, ...r }));
+}
+
+/** Dotted keys of nested objects; arrays and scalars are leaves. */
+export function flattenConfig(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix) out[prefix] = {};
+    for (const [k, v] of entries) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+// Always differ between experiments and say nothing about the settings.
+const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
+
+function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: string): unknown {
+  const mine = rows.filter((r) => r.experiment === experiment && r.status === 'ok' && r.metadata_path);
+  if (mine.length === 0) {
+    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or nx run exp-${experiment}:submit) first.`);
+  }
+  const latest = mine.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
+  const path = join(resolve(workspaceRoot), latest.metadata_path);
+  let meta: { config?: unknown };
+  try {
+    meta = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SubmissionError(`cannot read the metadata of ${experiment}'s latest submission (${path}): ${(err as Error).message}.`);
+  }
+  return meta.config ?? {};
+}
+
+/** Config keys whose values differ between the latest submissions of two experiments. */
+export function configDiff(workspaceRoot: string, expA: string, expB: string): { key: string; a: unknown; b: unknown }[] {
+  const rows = readIndex(workspaceRoot);
+  const a = flattenConfig(latestConfig(workspaceRoot, rows, expA));
+  const b = flattenConfig(latestConfig(workspaceRoot, rows, expB));
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !IDENTITY_KEYS.has(k)).sort();
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => ({ key: k, a: a[k], b: b[k] }));
+}

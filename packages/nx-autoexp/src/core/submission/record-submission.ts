@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { toCsvText } from './csv-io';
+import { IndexRow, appendIndexText, indexPath, predictionDir, readIndexFile } from './experiment-index';
+import { withFileLock } from './file-lock';
+import { gitInfo } from './git-info';
+import { SubmissionError } from './submission-error';
+import { sweepLeftovers } from './sweep-leftovers';
+import { submissionTimestamp } from './timestamp';
+import { toolVersions } from './tool-versions';
+import { validateSubmission } from './validate-submission';
+
+export interface DevScores {
+  score: number;
+  rouge1: number;
+  rouge2: number;
+  rougeL: number;
+}
+
+export interface SubmissionMetadataInput {
+  /** The resolved config (docs/architecture.md). */
+  config?: unknown;
+  /** Defaults to config.config_hash. */
+  configHash?: string;
+  /** The checkpoint manifest (runs/<exp>/train/checkpoint.json). */
+  checkpoint?: unknown;
+  /** The inference record (runs/<exp>/infer/infer-record.json). */
+  inference?: unknown;
+  /** Defaults to inference.dev_score. */
+  devScores?: DevScores | null;
+  smoke?: boolean;
+  note?: string;
+}
+
+export interface RecordSubmissionOptions {
+  workspaceRoot: string;
+  experiment: string;
+  predictionsPath: string;
+  samplePath: string;
+  allowEmpty?: boolean;
+  metadata: SubmissionMetadataInput;
+  now?: Date;
+  /** Point prediction/latest_output.csv at this submission (default true). */
+  updateLatest?: boolean;
+}
+
+/** Where a submission went. Paths are relative to the workspace root, with '/'. */
+export interface SubmissionReceipt {
+  experiment: string;
+  /** `<ts>` as in the folder name, with its -N suffix if one was needed. */
+  timestamp: string;
+  outputDir: string;
+  outputPath: string;
+  metadataPath: string;
+  /** null when the predictions duplicate an earlier submission (no second history copy). */
+  historyPath: string | null;
+  latestPath: string | null;
+  indexPath: string;
+  /** sha256 of output.csv as written (what gets uploaded). */
+  predictionsSha256: string;
+  /** `<exp>_<ts>` of the earlier submission with the same sha256, or null. */
+  duplicateOf: string | null;
+  warnings: string[];
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkExperimentName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new SubmissionError(`experiment name '${name}' cannot be used in a file name: use letters, digits, '.', '_' and '-', starting with a letter or digit.`);
+  }
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+const rel = (root: string, p: string): string => relative(root, p).split(sep).join('/');
+const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+const get = (obj: unknown, key: string): unknown => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined);
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+function devScoresOf(meta: SubmissionMetadataInput): DevScores | null {
+  if (meta.devScores !== undefined) return meta.devScores;
+  const fromInfer = get(meta.inference, 'dev_score');
+  return fromInfer && typeof fromInfer === 'object' ? (fromInfer as DevScores) : null;
+}
+
+/** Picks `<exp>_<ts>`, or `<exp>_<ts>-2`, -3... if that folder exists. Called under the index lock. */
+function freeSubmissionId(predDir: string, experiment: string, ts: string): { id: string; timestamp: string } {
+  for (let n = 1; ; n++) {
+    const timestamp = n === 1 ? ts : `${ts}-${n}`;
+    const id = `${experiment}_${timestamp}`;
+    if (!existsSync(join(predDir, id)) && !existsSync(join(predDir, 'history', `output_${id}.csv`))) return { id, timestamp };
+  }
+}
+
+/**
+ * Validates the predictions against the sample and, only if they pass,
+ * records the submission under prediction/. The submission folder is built
+ * in a hidden staging folder and renamed into place, and the index row is
+ * appended last under an inter-process lock, so a crash at any moment leaves
+ * either nothing or complete files, and the index never has a torn row.
+ * A submission whose output sha256 matches an earlier one still gets its
+ * folder and index row, but no second history copy.
+ */
+export async function recordSubmission(opts: RecordSubmissionOptions): Promise<SubmissionReceipt> {
+  checkExperimentName(opts.experiment);
+  const root = resolve(opts.workspaceRoot);
+  const validation = validateSubmission({ predictionsPath: opts.predictionsPath, samplePath: opts.samplePath, allowEmpty: opts.allowEmpty });
+  if (!validation.ok) {
+    throw new SubmissionError(`invalid submission, nothing was written:\n  ${validation.errors.join('\n  ')}`);
+  }
+  const outputText = toCsvText(validation.header, validation.rows);
+  const predictionsSha256 = sha256(outputText);
+  const meta = opts.metadata;
+  const devScores = devScoresOf(meta);
+  const now = opts.now ?? new Date();
+  const ts = submissionTimestamp(now);
+  const git = gitInfo(root);
+  const sourceBytes = readFileSync(opts.predictionsPath);
+  const predDir = predictionDir(root);
+  const idxPath = indexPath(root);
+  mkdirSync(join(predDir, 'history'), { recursive: true });
+  sweepLeftovers([predDir, join(predDir, 'history')]);
+
+  // Hidden staging folder: readers only follow index rows, so it is never mistaken for a submission.
+  const staging = join(predDir, `.staging-${opts.experiment}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(staging);
+  try {
+    writeFileAtomic(join(staging, 'output.csv'), outputText);
+    return await withFileLock(idxPath, () => {
+      const index = readIndexFile(idxPath);
+      const earlier = index.rows.find((r) => r.status === 'ok' && r.predictions_sha256 === predictionsSha256);
+      const duplicateOf = earlier ? `${earlier.experiment}_${earlier.timestamp}` : null;
+      const { id, timestamp } = freeSubmissionId(predDir, opts.experiment, ts);
+      const outputDir = join(predDir, id);
+      const warnings = [...validation.warnings];
+      if (duplicateOf) warnings.push(`these predictions are identical (sha256) to submission ${duplicateOf}; no new history copy was made.`);
+
+      writeJsonAtomic(join(staging, 'experiment_metadata.json'), {
+        version: 1,
+        experiment: opts.experiment,
+        timestamp,
+        submitted_at: now.toISOString(),
+        submission_id: id,
+        smoke: meta.smoke ?? false,
+        note: meta.note ?? null,
+        config: meta.config ?? null,
+        config_hash: meta.configHash ?? (str(get(meta.config, 'config_hash')) || null),
+        checkpoint: meta.checkpoint ?? null,
+        inference: meta.inference ?? null,
+        dev_scores: devScores,
+        predictions: {
+          sha256: predictionsSha256,
+          rows: validation.rows.length,
+          source_path: resolve(opts.predictionsPath),
+          source_sha256: sha256(sourceBytes),
+          sample_path: resolve(opts.samplePath),
+          reordered: validation.reordered,
+          allow_empty: validation.allowEmpty,
+          empty_fnames: validation.emptyFnames,
+        },
+        duplicate_of: duplicateOf,
+        warnings,
+        git,
+        tools: toolVersions(),
+      });
+      renameSync(staging, outputDir);
+
+      const historyPath = duplicateOf ? null : join(predDir, 'history', `output_${id}.csv`);
+      if (historyPath) writeFileAtomic(historyPath, outputText);
+      const updateLatest = opts.updateLatest ?? true;
+      const latestPath = join(predDir, 'latest_output.csv');
+      // Under the lock, so latest_output.csv always matches the newest index row that asked for it.
+      if (updateLatest) writeFileAtomic(latestPath, outputText);
+
+      const outputPath = join(outputDir, 'output.csv');
+      const metadataPath = join(outputDir, 'experiment_metadata.json');
+      const manifestPath = get(meta.checkpoint, 'path');
+      const row: IndexRow = {
+        experiment: opts.experiment,
+        timestamp,
+        status: 'ok',
+        smoke: String(meta.smoke ?? false),
+        checkpoint: str(manifestPath),
+        step: num(get(meta.checkpoint, 'step')),
+        score: num(devScores?.score),
+        rouge1: num(devScores?.rouge1),
+        rouge2: num(devScores?.rouge2),
+        rougeL: num(devScores?.rougeL),
+        strategy: str(get(meta.inference, 'strategy_used')),
+        config_hash: meta.configHash ?? str(get(meta.config, 'config_hash')),
+        predictions_sha256: predictionsSha256,
+        output_path: rel(root, outputPath),
+        metadata_path: rel(root, metadataPath),
+        note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
+      };
+      // The commit point: until this rename the submission is not in the index.
+      writeFileAtomic(idxPath, appendIndexText(index, row));
+      return {
+        experiment: opts.experiment,
+        timestamp,
+        outputDir: rel(root, outputDir),
+        outputPath: rel(root, outputPath),
+        metadataPath: rel(root, metadataPath),
+        historyPath: historyPath ? rel(root, historyPath) : null,
+        latestPath: updateLatest ? rel(root, latestPath) : null,
+        indexPath: rel(root, idxPath),
+        predictionsSha256,
+        duplicateOf,
+        warnings,
+      };
+    });
+  } finally {
+    rmSync(staging, { recursive: true, force: true }); // gone already when renamed into place
+  }
+}
+
+export interface RecordFailureOptions {
+  workspaceRoot: string;
+  experiment: string;
+  reason: string;
+  now?: Date;
+}
+
+/** Appends a status=failed row (for "continue on error" runs), under the same lock. */
+export async function recordFailure(opts: RecordFailureOptions): Promise<{ experiment: string; timestamp: string; indexPath: string }> {
+  checkExperimentName(opts.experiment);
+  const root = resolve(opts.workspaceRoot);
+  const idxPath = indexPath(root);
+  mkdirSync(predictionDir(root), { recursive: true });
+  const timestamp = submissionTimestamp(opts.now ?? new Date());
+  // One line, bounded: the index stays readable in a terminal.
+  const reason = opts.reason.replace(/\s+/g, ' ').trim().slice(0, 500);
+  await withFileLock(idxPath, () => {
+    const index = readIndexFile(idxPath);
+    const row = { experiment: opts.experiment, timestamp, status: 'failed', smoke: 'false', note: reason } as IndexRow;
+    writeFileAtomic(idxPath, appendIndexText(index, row));
+  });
+  return { experiment: opts.experiment, timestamp, indexPath: rel(root, idxPath) };
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateSubmission } from './validate-submission';
+
+describe('validateSubmission', () => {
+  let dir: string;
+  let n = 0;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'valsub-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (text: string | Buffer): string => {
+    const p = join(dir, `f${n++}.csv`);
+    writeFileSync(p, text);
+    return p;
+  };
+  const SAMPLE = 'fname,summary\ntest_0,\ntest_1,\ntest_2,\n';
+  const check = (preds: string | Buffer, sample = SAMPLE, allowEmpty = false) =>
+    validateSubmission({ predictionsPath: file(preds), samplePath: file(sample), allowEmpty });
+
+  it('accepts matching predictions and returns rows in the sample order', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n');
+    expect(r.ok).toBe(true);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.reordered).toBe(false);
+    expect(r.header).toEqual(['fname', 'summary']);
+    expect(r.rows).toEqual([['test_0', 'a'], ['test_1', 'b'], ['test_2', 'c']]);
+  });
+
+  it('reorders rows that only differ in order, with a warning', () => {
+    const r = check('fname,summary\ntest_2,c\ntest_0,a\ntest_1,b\n');
+    expect(r.ok).toBe(true);
+    expect(r.reordered).toBe(true);
+    expect(r.warnings.join()).toMatch(/not in the sample's order/);
+    expect(r.rows.map((x) => x[0])).toEqual(['test_0', 'test_1', 'test_2']);
+  });
+
+  it('fills a leading index column from the sample when predictions are fname,summary', () => {
+    const sample = ',fname,summary\n0,test_0,\n1,test_1,\n2,test_2,\n';
+    const r = check('fname,summary\ntest_1,b\ntest_0,a\ntest_2,c\n', sample);
+    expect(r.ok).toBe(true);
+    expect(r.header).toEqual(['', 'fname', 'summary']);
+    expect(r.rows).toEqual([['0', 'test_0', 'a'], ['1', 'test_1', 'b'], ['2', 'test_2', 'c']]);
+    const r2 = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'id,fname,summary\n7,test_0,\n8,test_1,\n9,test_2,\n');
+    expect(r2.rows[2]).toEqual(['9', 'test_2', 'c']);
+  });
+
+  it('works on BOM + CRLF input', () => {
+    const r = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('fname,summary\r\ntest_0,a\r\ntest_1,"b, ""q""\r\nx"\r\ntest_2,c\r\n')]));
+    expect(r.ok).toBe(true);
+    expect(r.rows[1]).toEqual(['test_1', 'b, "q"\r\nx']);
+  });
+
+  it('reports missing fnames with count and the first 10', () => {
+    const sample = 'fname,summary\n' + Array.from({ length: 15 }, (_, i) => `t${i},\n`).join('');
+    const r = check('fname,summary\nt0,a\n', sample);
+    expect(r.ok).toBe(false);
+    expect(r.stats.missing).toBe(14);
+    expect(r.errors[0]).toMatch(/14 fname\(s\) of the sample have no prediction \(first 10: t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, \.\.\. \(4 more\)\)/);
+    expect(r.rows).toEqual([]);
+  });
+
+  it('reports extra and duplicate fnames', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_1,b2\ntest_2,c\ntest_9,z\n');
+    expect(r.ok).toBe(false);
+    expect(r.stats).toMatchObject({ extra: 1, duplicates: 1, missing: 0 });
+    expect(r.errors.some((e) => /1 fname\(s\) are not in the sample \(first 10: test_9\)/.test(e))).toBe(true);
+    expect(r.errors.some((e) => /1 fname\(s\) appear more than once \(first 10: test_1\)/.test(e))).toBe(true);
+  });
+
+  it.each([['nan'], ['None'], ['null'], ['   '], ['']])('rejects the summary %j', (bad) => {
+    const r = check(`fname,summary\ntest_0,a\ntest_1,${bad}\ntest_2,c\n`);
+    expect(r.ok).toBe(false);
+    expect(r.emptyFnames).toEqual(['test_1']);
+    expect(r.errors[0]).toMatch(/1 row\(s\) have an empty or null .*test_1.*--allow-empty/);
+  });
+
+  it('accepts empty summaries with allowEmpty and records them', () => {
+    const r = check('fname,summary\ntest_0,NaN\ntest_1,b\ntest_2,\n', SAMPLE, true);
+    expect(r.ok).toBe(true);
+    expect(r.allowEmpty).toBe(true);
+    expect(r.emptyFnames).toEqual(['test_0', 'test_2']);
+    expect(r.warnings.join()).toMatch(/accepted because of --allow-empty/);
+    expect(r.rows[0]).toEqual(['test_0', 'NaN']);
+  });
+
+  it('requires the sample columns and rejects unknown ones', () => {
+    const r = check('fname,Summary \ntest_0,a\ntest_1,b\ntest_2,c\n');
+    expect(r.ok).toBe(false);
+    expect(r.errors.join('\n')).toMatch(/no 'summary' column \(found 'Summary ': rename it to 'summary'\)/);
+    const r2 = check('fname,summary,topic\ntest_0,a,x\ntest_1,b,x\ntest_2,c,x\n');
+    expect(r2.errors.join('\n')).toMatch(/column\(s\) not in the sample: 'topic'/);
+  });
+
+  it('drops a stray leading pandas index column with a warning', () => {
+    const r = check(',fname,summary\n0,test_0,a\n1,test_1,b\n2,test_2,c\n');
+    expect(r.ok).toBe(true);
+    expect(r.header).toEqual(['fname', 'summary']);
+    expect(r.warnings.join()).toMatch(/ignored leading column/);
+  });
+
+  it('turns unreadable files into errors instead of throwing', () => {
+    const r = validateSubmission({ predictionsPath: join(dir, 'missing.csv'), samplePath: file(SAMPLE) });
+    expect(r.ok).toBe(false);
+    expect(r.errors[0]).toMatch(/missing\.csv: file not found/);
+    const bad = check(Buffer.from([0x66, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xff]));
+    expect(bad.errors[0]).toMatch(/not valid UTF-8 at byte offset 6 \(line 2\)/);
+  });
+});

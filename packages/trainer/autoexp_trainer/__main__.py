@@ -1,0 +1,40 @@
+"""`python -m autoexp_trainer <command> [options]`: dispatch to autoexp_trainer.commands.<command>.main."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "train": "train a model from a resolved config JSON",
+    "predict": "generate summaries for a CSV from a checkpoint",
+    "score": "competition ROUGE score of predictions against references",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: python -m autoexp_trainer <command> [options]", "", "commands:"]
+    lines += [f"  {name:<8} {text}" for name, text in COMMANDS.items()]
+    lines += ["", "Run `python -m autoexp_trainer <command> --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(_usage(), file=sys.stderr if not argv else sys.stdout)
+        return 2 if not argv else 0
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f"unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"autoexp_trainer.commands.{name}")
+    return int(module.main(rest))
+
+
+def entrypoint() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entrypoint()

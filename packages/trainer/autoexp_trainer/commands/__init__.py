@@ -1,0 +1,1 @@
+"""One module per command, each exposing main(argv: list[str]) -> int."""

@@ -1,0 +1,35 @@
+"""`python -m autoexp_trainer train --config resolved.json`"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from ..cli import ArgumentParser, command
+from ..config import load_config
+from ..events import EventEmitter
+
+
+def build_parser() -> ArgumentParser:
+    p = ArgumentParser(prog="python -m autoexp_trainer train",
+                       description="Train a seq2seq or LoRA model from a resolved autoexp config (JSON). "
+                                   "Progress is printed as JSON lines on stdout, everything else on stderr.")
+    p.add_argument("--config", required=True, help="resolved config JSON written by the orchestrator")
+    return p
+
+
+@command
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    cfg = load_config(args.config)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    emitter = EventEmitter(sys.stdout)
+    # Libraries print to stdout; keep it JSON-lines only by sending the rest to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        from ..training import run_training
+
+        result = run_training(cfg, emitter)
+    emitter.emit("done", run_id=cfg.run_id, best_checkpoint=result.best_checkpoint,
+                 final_metrics=result.final_metrics, run_dir=result.run_dir)
+    return 0

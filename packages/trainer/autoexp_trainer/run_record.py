@@ -1,0 +1,44 @@
+"""autoexp_run.json: tells the orchestrator which run a folder holds and how it ended."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .io_utils import write_json_atomic
+
+RUN_RECORD_FILE = "autoexp_run.json"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class RunRecord:
+    def __init__(self, run_dir: str | Path, *, run_id: str, experiment: str, config_hash: str,
+                 model_type: str, adapter: bool, base_model: str | None, device: str,
+                 batch_size_used: int | None):
+        self.path = Path(run_dir) / RUN_RECORD_FILE
+        self.data: dict[str, Any] = {
+            "run_id": run_id, "experiment": experiment, "config_hash": config_hash,
+            "status": "running", "started_at": utc_now(), "finished_at": None,
+            "final_metrics": None, "best_checkpoint": None, "model_type": model_type,
+            "adapter": adapter, "base_model": base_model, "device": device,
+            "batch_size_used": batch_size_used,
+        }
+
+    def update(self, **fields: Any) -> None:
+        self.data.update(fields)
+        write_json_atomic(self.path, self.data)
+
+    def start(self) -> None:
+        self.update(status="running")
+
+    def complete(self, *, final_metrics: dict | None, best_checkpoint: str | None,
+                 batch_size_used: int | None) -> None:
+        self.update(status="completed", finished_at=utc_now(), final_metrics=final_metrics,
+                    best_checkpoint=best_checkpoint, batch_size_used=batch_size_used)
+
+    def fail(self, error: str) -> None:
+        self.update(status="failed", finished_at=utc_now(), error=error[-2000:])

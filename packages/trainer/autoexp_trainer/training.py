@@ -1,0 +1,318 @@
+"""One training run: data -> tokenizer -> model -> HF Trainer -> checkpoints + run record.
+
+Encoder-decoder models use Seq2SeqTrainer with predict_with_generate; decoder-only
+models use Trainer with a prompt-masked collator and a generation-based
+evaluation (CausalSummaryTrainer) so both report the competition score as
+eval_score and pick the best checkpoint by it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import ResolvedConfig
+from .data import Example, load_examples
+from .errors import ConfigError
+from .events import EventEmitter
+from .logging_utils import info, warn
+from .preprocess import DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq
+from .run_record import RUN_RECORD_FILE, RunRecord
+
+BASE_MODEL_DIR = "base_model"
+
+
+@dataclass
+class TrainResult:
+    run_dir: str
+    best_checkpoint: str | None
+    final_metrics: dict[str, Any]
+    batch_size_used: int | None
+
+
+# ---------------------------------------------------------------- metrics
+
+def make_score_fn(references: list[str]):
+    """score(predictions) -> {rouge1, rouge2, rougeL, score} against the dev summaries."""
+    from .scoring import score_texts
+
+    def score(predictions: list[str]) -> dict[str, float]:
+        refs = [[r] for r in references[: len(predictions)]]
+        result = score_texts(predictions, refs)
+        return {k: float(result[k]) for k in ("rouge1", "rouge2", "rougeL", "score")}
+
+    return score
+
+
+def seq2seq_compute_metrics(tokenizer, score_fn):
+    import numpy as np
+
+    from .generation import clean_summary
+
+    def compute_metrics(eval_pred) -> dict[str, float]:
+        preds = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) else eval_pred.predictions
+        preds = np.where(preds < 0, tokenizer.pad_token_id, preds)  # -100 padding between batches
+        texts = [clean_summary(t, tokenizer) for t in tokenizer.batch_decode(preds, skip_special_tokens=True)]
+        return score_fn(texts)
+
+    return compute_metrics
+
+
+# ---------------------------------------------------------------- decoder-only pieces
+
+class CausalCollator:
+    """Right-pads prompt+summary sequences; padded label positions are -100."""
+
+    def __init__(self, pad_id: int):
+        self.pad_id = pad_id
+
+    def __call__(self, features: list[dict]) -> dict:
+        import torch
+
+        width = max(len(f["input_ids"]) for f in features)
+        batch = {"input_ids": [], "attention_mask": [], "labels": []}
+        for f in features:
+            gap = width - len(f["input_ids"])
+            batch["input_ids"].append(f["input_ids"] + [self.pad_id] * gap)
+            batch["attention_mask"].append(f["attention_mask"] + [0] * gap)
+            batch["labels"].append(f["labels"] + [-100] * gap)
+        return {k: torch.tensor(v, dtype=torch.long) for k, v in batch.items()}
+
+
+def _causal_trainer_class():
+    from transformers import Trainer
+
+    from .generation import GenerationOptions, generate_summaries
+
+    class CausalSummaryTrainer(Trainer):
+        """Trainer whose evaluation adds generated-summary scores to the loss."""
+
+        def __init__(self, *args, eval_dialogues=None, score_fn=None, settings=None, gen_options=None, **kw):
+            super().__init__(*args, **kw)
+            self.eval_dialogues, self.score_fn = eval_dialogues, score_fn
+            self.settings, self.gen_options = settings, gen_options
+
+        def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
+                            metric_key_prefix="eval"):
+            output = super().evaluation_loop(dataloader, description, prediction_loss_only=True,
+                                             ignore_keys=ignore_keys, metric_key_prefix=metric_key_prefix)
+            if self.eval_dialogues and self.score_fn is not None:
+                model = self.accelerator.unwrap_model(self.model)
+                preds = generate_summaries(model, self.processing_class, self.eval_dialogues, self.settings,
+                                           self.gen_options)
+                for k, v in self.score_fn(preds).items():
+                    output.metrics[f"{metric_key_prefix}_{k}"] = v
+            return output
+
+    return CausalSummaryTrainer
+
+
+# ---------------------------------------------------------------- arguments
+
+def _precision(cfg: ResolvedConfig) -> tuple[bool, bool]:
+    import torch
+
+    t = cfg.train
+    cuda = torch.cuda.is_available() and not t.extra_args.get("use_cpu", False)
+    fp16, bf16 = t.fp16, t.bf16
+    if bf16 and not (cuda and torch.cuda.is_bf16_supported()):
+        warn("train.bf16 is true but this device has no bf16 support; training in fp32")
+        bf16 = False
+    if fp16 and not cuda:
+        warn("train.fp16 is true but no CUDA GPU is available; training in fp32")
+        fp16 = False
+    return fp16, bf16
+
+
+def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
+    from transformers import Seq2SeqTrainingArguments, TrainingArguments
+
+    t = cfg.train
+    cls = Seq2SeqTrainingArguments if seq2seq else TrainingArguments
+    fields = {f.name for f in dataclasses.fields(cls)}
+    unknown = [k for k in t.extra_args if k not in fields]
+    if unknown:
+        raise ConfigError(f"{cfg.source}: key 'train.extra_args.{unknown[0]}' is not a "
+                          f"{cls.__name__} option (transformers 5). Remove or rename it.")
+    fp16, bf16 = _precision(cfg)
+    auto_bs = t.per_device_train_batch_size == "auto"
+    kwargs: dict[str, Any] = dict(
+        output_dir=t.run_dir,
+        num_train_epochs=t.num_train_epochs,
+        max_steps=t.max_steps,
+        learning_rate=t.learning_rate,
+        per_device_train_batch_size=16 if auto_bs else t.per_device_train_batch_size,
+        auto_find_batch_size=auto_bs,
+        per_device_eval_batch_size=t.per_device_eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps,
+        warmup_steps=t.warmup_ratio,  # transformers 5: a float < 1 is a ratio
+        weight_decay=t.weight_decay,
+        lr_scheduler_type=t.lr_scheduler_type,
+        eval_strategy=t.eval_strategy,
+        eval_steps=t.eval_steps,
+        save_strategy="steps" if t.eval_strategy == "no" else t.eval_strategy,
+        save_steps=t.save_steps,
+        logging_strategy="steps",
+        logging_steps=t.logging_steps,
+        save_total_limit=t.save_total_limit,
+        load_best_model_at_end=t.load_best_model_at_end,
+        metric_for_best_model=t.metric_for_best_model,
+        greater_is_better=t.greater_is_better,
+        seed=t.seed,
+        fp16=fp16,
+        bf16=bf16,
+        report_to=t.report_to,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        dataloader_pin_memory=_device_name(cfg) == "cuda",
+    )
+    if seq2seq:
+        kwargs.update(predict_with_generate=True, generation_max_length=t.generation_max_length,
+                      generation_num_beams=t.generation_num_beams)
+    kwargs.update(t.extra_args)
+    try:
+        return cls(**kwargs)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{cfg.source}: transformers rejected the train settings: {exc}. "
+                          f"Fix the train.* keys it names.") from None
+
+
+# ---------------------------------------------------------------- helpers
+
+def _check_run_dir(run_dir: Path) -> None:
+    if run_dir.exists() and ((run_dir / RUN_RECORD_FILE).exists() or any(run_dir.glob("checkpoint-*"))):
+        raise ConfigError(f"train.run_dir {run_dir} already holds a training run. Each run needs a "
+                          f"fresh run_id (the orchestrator makes one per run); delete or move the folder "
+                          f"to reuse it.")
+
+
+def _latest_checkpoint(run_dir: Path) -> Path | None:
+    ckpts = [p for p in run_dir.glob("checkpoint-*") if p.is_dir() and p.name.split("-")[-1].isdigit()]
+    return max(ckpts, key=lambda p: int(p.name.split("-")[-1])) if ckpts else None
+
+
+def _final_metrics(state, best_checkpoint: str | None, train_metrics: dict) -> dict[str, Any]:
+    evals = [e for e in state.log_history if any(k.startswith("eval_") for k in e)]
+    chosen = None
+    if best_checkpoint:
+        step = int(Path(best_checkpoint).name.split("-")[-1]) if Path(best_checkpoint).name.split("-")[-1].isdigit() else None
+        chosen = next((e for e in evals if e.get("step") == step), None)
+    if chosen is None and evals:
+        chosen = evals[-1]
+    out: dict[str, Any] = {"global_step": state.global_step}
+    if chosen:
+        out.update({k: v for k, v in chosen.items() if k.startswith("eval_")})
+        out["eval_step"] = chosen.get("step")
+    out.update({k: v for k, v in train_metrics.items() if k in ("train_loss", "train_runtime",
+                                                                "train_samples_per_second")})
+    return out
+
+
+def _device_name(cfg: ResolvedConfig) -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() and not cfg.train.extra_args.get("use_cpu", False) else "cpu"
+
+
+# ---------------------------------------------------------------- entry point
+
+def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
+    from transformers import EarlyStoppingCallback, PrinterCallback, set_seed
+
+    from .callbacks import ProgressEventsCallback, SavePreprocessCallback
+    from .modeling import build_model, check_qlora_available
+    from .tokenizer_builder import build_tokenizer
+
+    t, m = cfg.train, cfg.model
+    # Bad data or hardware fails before anything is written.
+    train_rows: list[Example] = load_examples(cfg.data.train, need_summary=True, limit=t.max_train_samples,
+                                              what="train")
+    dev_rows: list[Example] = []
+    if t.eval_strategy != "no":
+        dev_rows = load_examples(cfg.data.dev, need_summary=True, limit=t.max_eval_samples, what="dev")
+    if m.quantization == "4bit":
+        check_qlora_available()
+    run_dir = Path(t.run_dir)
+    _check_run_dir(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    device = _device_name(cfg)
+    base_dir = run_dir / BASE_MODEL_DIR
+    record = RunRecord(run_dir, run_id=cfg.run_id, experiment=cfg.experiment, config_hash=cfg.config_hash,
+                       model_type=m.type, adapter=m.lora is not None,
+                       base_model=(str(base_dir) if m.init == "random" else m.name_or_path) if m.lora else None,
+                       device=device,
+                       batch_size_used=None if t.per_device_train_batch_size == "auto" else t.per_device_train_batch_size)
+    record.start()
+    try:
+        set_seed(t.seed)
+        settings = PreprocessSettings(prefix=cfg.preprocess.prefix, max_source_length=cfg.preprocess.max_source_length,
+                                      max_target_length=cfg.preprocess.max_target_length, model_type=m.type,
+                                      prompt_template=cfg.preprocess.prompt_template or DEFAULT_PROMPT_TEMPLATE)
+        texts = [e.dialogue for e in train_rows] + [e.summary or "" for e in train_rows]
+        tokenizer = build_tokenizer(m, cfg.preprocess, texts)
+        if m.type == "causal_lm":
+            tokenizer.padding_side = "left"  # generation appends to the right end of each prompt
+        built = build_model(m, tokenizer, t.seed,
+                            base_dir=base_dir if (m.lora and m.init == "random") else None)
+        model = built.model
+
+        dialogues = [e.dialogue for e in train_rows]
+        summaries = [e.summary or "" for e in train_rows]
+        dev_dialogues = [e.dialogue for e in dev_rows]
+        dev_summaries = [e.summary or "" for e in dev_rows]
+        seq2seq = m.type == "seq2seq"
+        if seq2seq:
+            train_ds = encode_seq2seq(tokenizer, dialogues, summaries, settings)
+            eval_ds = encode_seq2seq(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
+        else:
+            train_ds = encode_causal(tokenizer, dialogues, summaries, settings)
+            eval_ds = encode_causal(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
+
+        args = build_training_args(cfg, seq2seq=seq2seq)
+        score_fn = make_score_fn(dev_summaries) if dev_rows else None
+        callbacks = [ProgressEventsCallback(emitter, cfg.run_id, device), SavePreprocessCallback(settings)]
+        if t.early_stopping_patience:
+            callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
+
+        if seq2seq:
+            from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
+
+            trainer = Seq2SeqTrainer(
+                model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
+                processing_class=tokenizer,
+                data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100),
+                compute_metrics=seq2seq_compute_metrics(tokenizer, score_fn) if score_fn else None,
+                callbacks=callbacks)
+        else:
+            from .generation import GenerationOptions
+
+            trainer = _causal_trainer_class()(
+                model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
+                processing_class=tokenizer, data_collator=CausalCollator(tokenizer.pad_token_id),
+                callbacks=callbacks, eval_dialogues=dev_dialogues, score_fn=score_fn, settings=settings,
+                gen_options=GenerationOptions(batch_size=t.per_device_eval_batch_size,
+                                              num_beams=t.generation_num_beams,
+                                              max_new_tokens=t.generation_max_length))
+        trainer.remove_callback(PrinterCallback)  # it prints raw dicts; our events replace it
+
+        info(f"training {m.type} ({m.architecture or m.name_or_path}) on {len(train_ds)} rows, "
+             f"dev {len(dev_rows)} rows, device {device}, output {run_dir}")
+        train_output = trainer.train()
+
+        best = trainer.state.best_model_checkpoint
+        if not best or not Path(best).is_dir():
+            latest = _latest_checkpoint(run_dir)
+            best = str(latest.resolve()) if latest else None
+        else:
+            best = str(Path(best).resolve())
+        final = _final_metrics(trainer.state, best, train_output.metrics)
+        batch_used = getattr(trainer, "_train_batch_size", None) or args.per_device_train_batch_size
+        record.complete(final_metrics=final, best_checkpoint=best, batch_size_used=int(batch_used))
+        return TrainResult(run_dir=str(run_dir), best_checkpoint=best, final_metrics=final,
+                           batch_size_used=int(batch_used))
+    except BaseException as exc:
+        record.fail(f"{type(exc).__name__}: {exc}")
+        raise

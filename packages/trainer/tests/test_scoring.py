@@ -1,0 +1,248 @@
+"""The competition score: hand-worked ROUGE values, Korean morphemes, CSV input, CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TRAINER_ROOT = Path(__file__).resolve().parents[1]
+try:
+    import autoexp_trainer  # noqa: F401  (installed editable by the setup script)
+except ImportError:  # running from a bare checkout
+    sys.path.insert(0, str(TRAINER_ROOT))
+
+from autoexp_trainer.scoring import (  # noqa: E402
+    MecabTokenizer,
+    ScoreInputError,
+    WordTokenizer,
+    resolve_tokenizer,
+    score_csv,
+    score_texts,
+)
+
+KO = "호킨스 의사는 매년 건강 검진을 받는 것을 권장합니다."
+KO_MORPHEMES = "호킨스 의사 는 매년 건강 검진 을 받 는 것 을 권장 합니다 ."  # the competition's example
+EN = "#Person1# asks Mr. Smith to book a table for 4 at 7:30."
+
+
+# ------------------------------------------------------------------ texts
+
+
+@pytest.mark.parametrize("tokenizer", ["auto", "mecab", "whitespace"])
+@pytest.mark.parametrize("text", [KO, EN])
+def test_identical_text_scores_the_maximum(text, tokenizer):
+    result = score_texts([text, text], [[text], [text]], tokenizer)
+    assert result["rouge1"] == pytest.approx(1.0)
+    assert result["rouge2"] == pytest.approx(1.0)
+    assert result["rougeL"] == pytest.approx(1.0)
+    assert result["score"] == pytest.approx(3.0)
+    assert result["n"] == 2
+
+
+def test_hand_worked_example_whitespace():
+    # pred "the cat sat on the mat" vs ref "the cat is on the mat", 6 tokens each.
+    # R1: shared unigrams the x2, cat, on, mat = 5 -> P = R = 5/6 -> F = 5/6.
+    # R2: pred bigrams {the cat, cat sat, sat on, on the, the mat}, ref
+    #     {the cat, cat is, is on, on the, the mat}: 3 shared of 5 -> F = 3/5.
+    # RL: LCS "the cat on the mat" = 5 -> F = 5/6.
+    r = score_texts(["The cat sat on the mat"], [["the cat is on the mat"]], "whitespace")
+    assert r["rouge1"] == pytest.approx(5 / 6)
+    assert r["rouge2"] == pytest.approx(3 / 5)
+    assert r["rougeL"] == pytest.approx(5 / 6)
+    assert r["score"] == pytest.approx(5 / 6 + 3 / 5 + 5 / 6)
+
+
+def test_hand_worked_example_unequal_lengths_and_item_average():
+    # item 1: pred "a b c d" (4 tokens), ref "a b x" (3 tokens).
+    #   R1: 2 shared -> P 2/4, R 2/3 -> F = 2*(1/2*2/3)/(1/2+2/3) = 4/7.
+    #   R2: pred {ab, bc, cd}, ref {ab, bx}: 1 shared -> P 1/3, R 1/2 -> F = 2/5.
+    #   RL: LCS "a b" = 2 -> same as R1 = 4/7.
+    # item 2: nothing shared -> 0, 0, 0. Means over items halve item 1.
+    r = score_texts(["a b c d", "p q"], [["a b x"], ["y z"]], "whitespace", per_item=True)
+    assert r["items"][0]["rouge1"] == pytest.approx(4 / 7)
+    assert r["items"][0]["rouge2"] == pytest.approx(2 / 5)
+    assert r["items"][0]["rougeL"] == pytest.approx(4 / 7)
+    assert r["items"][1]["score"] == 0.0
+    assert r["rouge1"] == pytest.approx(2 / 7)
+    assert r["rouge2"] == pytest.approx(1 / 5)
+    assert r["score"] == pytest.approx(2 / 7 + 1 / 5 + 2 / 7)  # (4/7 + 2/5 + 4/7) / 2
+
+
+def test_multi_reference_is_the_mean_over_references():
+    pred = "the cat sat on the mat"
+    other = "the cat is on the mat"  # vs pred: R1 5/6, R2 3/5, RL 5/6 (see above)
+    r = score_texts([pred], [[pred, other]], "whitespace")
+    assert r["rouge1"] == pytest.approx((1 + 5 / 6) / 2)
+    assert r["rouge2"] == pytest.approx((1 + 3 / 5) / 2)
+    assert r["rougeL"] == pytest.approx((1 + 5 / 6) / 2)
+
+
+def test_mecab_reproduces_the_competition_tokenization():
+    assert MecabTokenizer().tokenize(KO) == KO_MORPHEMES.split()
+
+
+def test_korean_is_not_zero_and_particles_are_split():
+    # "의사는" -> 의사/는 and "의사가" -> 의사/가 share the morpheme 의사: R1 = 1/2.
+    r = score_texts(["의사는"], [["의사가"]], "mecab")
+    assert r["rouge1"] == pytest.approx(0.5)
+    # Whole-word splitting sees two different words.
+    assert score_texts(["의사는"], [["의사가"]], "whitespace")["rouge1"] == 0.0
+    # auto picks Mecab for Korean; a paraphrase scores well above 0.
+    r = score_texts(["의사는 매년 검진을 권장한다"], [[KO]], "auto")
+    assert resolve_tokenizer("auto", [KO]).name == "mecab"
+    assert 0.3 < r["rouge1"] < 1.0
+    assert r["score"] > 0.5
+
+
+def test_auto_keeps_non_ascii_words_for_non_korean_text():
+    assert resolve_tokenizer("auto", ["Café über alles"]).name == "word"
+    assert WordTokenizer().tokenize("Café, ÜBER 7:30!") == ["café", "über", "7", "30"]
+    assert score_texts(["Café über"], [["café ÜBER"]], "auto")["score"] == pytest.approx(3.0)
+
+
+def test_empty_prediction_scores_zero_and_bad_lists_are_rejected():
+    r = score_texts(["", "  "], [["의사가 왔다"], ["hello"]])
+    assert r["score"] == 0.0 and r["n"] == 2
+    with pytest.raises(ValueError, match="2 predictions but 1"):
+        score_texts(["a", "b"], [["a"]])
+    with pytest.raises(ValueError, match="no non-empty reference"):
+        score_texts(["a"], [["", " "]])
+    with pytest.raises(ValueError, match="unknown tokenizer"):
+        score_texts(["a"], [["a"]], "porter")
+
+
+# -------------------------------------------------------------------- CSV
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> Path:
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture()
+def files(tmp_path):
+    preds = write_csv(
+        tmp_path / "preds.csv",
+        ["fname", "summary"],
+        [["test_1", "b c"], ["test_0", "a, \"quoted\" b"]],  # other order than the references
+        bom=True,
+    )
+    refs = write_csv(
+        tmp_path / "refs.csv",
+        ["fname", "summary1", "summary2", "summary3"],
+        [["test_0", "a, \"quoted\" b", "", ""], ["test_1", "b c", "x y", ""]],
+    )
+    return preds, refs
+
+
+def test_score_csv_joins_by_fname_and_ignores_empty_reference_cells(files):
+    preds, refs = files
+    r = score_csv(preds, refs, "whitespace", per_item=True)
+    # test_0: one real reference, identical -> 3. test_1: mean of (3, 0) = 1.5.
+    assert [it["fname"] for it in r["items"]] == ["test_0", "test_1"]
+    assert r["items"][0]["score"] == pytest.approx(3.0)
+    assert r["items"][1]["score"] == pytest.approx(1.5)
+    assert r["score"] == pytest.approx(2.25)
+    assert r["n"] == 2 and r["tokenizer"] == "whitespace"
+
+
+def test_score_csv_accepts_a_dev_file_with_a_summary_column(tmp_path):
+    refs = write_csv(
+        tmp_path / "dev.csv",
+        ["fname", "dialogue", "summary", "topic"],
+        [["dev_0", "#Person1#: 안녕하세요", "의사가 검진을 권한다.", "병원"]],
+    )
+    preds = write_csv(tmp_path / "p.csv", ["fname", "summary"], [["dev_0", "의사가 검진을 권한다."]])
+    r = score_csv(preds, refs)
+    assert r["score"] == pytest.approx(3.0) and r["tokenizer"] == "mecab"
+
+
+def test_score_csv_errors_name_the_file_and_fname(files, tmp_path):
+    preds, refs = files
+    short = write_csv(tmp_path / "short.csv", ["fname", "summary"], [["test_0", "a"]])
+    with pytest.raises(ScoreInputError, match=r"short\.csv.*test_1.*predict every item"):
+        score_csv(short, refs)
+    extra = write_csv(tmp_path / "extra.csv", ["fname", "summary"], [["test_0", "a"], ["test_1", "b"], ["test_9", "c"]])
+    with pytest.raises(ScoreInputError, match=r"test_9"):
+        score_csv(extra, refs)
+    nocol = write_csv(tmp_path / "nocol.csv", ["fname", "text"], [["test_0", "a"]])
+    with pytest.raises(ScoreInputError, match=r"nocol\.csv.*'summary' column"):
+        score_csv(nocol, refs)
+    norefs = write_csv(tmp_path / "norefs.csv", ["fname", "dialogue"], [["test_0", "a"]])
+    with pytest.raises(ScoreInputError, match=r"norefs\.csv.*summary1"):
+        score_csv(preds, norefs)
+    dup = write_csv(tmp_path / "dup.csv", ["fname", "summary"], [["test_0", "a"], ["test_0", "b"]])
+    with pytest.raises(ScoreInputError, match=r"dup\.csv.*'test_0' appears more than once"):
+        score_csv(dup, refs)
+    with pytest.raises(ScoreInputError, match=r"not found.*missing\.csv"):
+        score_csv(tmp_path / "missing.csv", refs)
+    assert ScoreInputError("x").exit_code == 3
+
+
+# -------------------------------------------------------------------- CLI
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(TRAINER_ROOT), env.get("PYTHONPATH", "")] if p)
+    return subprocess.run(
+        [sys.executable, "-m", "autoexp_trainer", "score", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_cli_json_and_per_item_output(files, tmp_path):
+    preds, refs = files
+    out = tmp_path / "items" / "per_item.csv"
+    proc = run_cli("--predictions", str(preds), "--references", str(refs), "--tokenizer", "whitespace",
+                   "--json", "--per-item", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["score"] == pytest.approx(2.25)
+    assert data["n"] == 2 and data["tokenizer"] == "whitespace"
+    with open(out, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["fname"] for r in rows] == ["test_0", "test_1"]
+    assert float(rows[1]["score"]) == pytest.approx(1.5)
+
+
+def test_cli_human_line_is_scaled_by_100(files):
+    preds, refs = files
+    proc = run_cli("--predictions", str(preds), "--references", str(refs), "--tokenizer", "whitespace")
+    assert proc.returncode == 0, proc.stderr
+    assert "final 225.00" in proc.stdout and "n=2" in proc.stdout
+
+
+def test_cli_exit_codes_for_bad_input(files, tmp_path):
+    preds, refs = files
+    short = write_csv(tmp_path / "short.csv", ["fname", "summary"], [["test_0", "a"]])
+    proc = run_cli("--predictions", str(short), "--references", str(refs))
+    assert proc.returncode == 3
+    assert "test_1" in proc.stderr and proc.stdout == ""
+    proc = run_cli("--predictions", str(preds), "--references", str(refs), "--tokenizer", "porter")
+    assert proc.returncode == 2
+    proc = run_cli("--references", str(refs))
+    assert proc.returncode == 2
+
+
+def test_main_returns_exit_codes_without_raising(files, capsys):
+    from autoexp_trainer.commands.score import main
+
+    preds, refs = files
+    assert main(["--predictions", str(preds), "--references", str(refs), "--json", "--tokenizer", "whitespace"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 2
+    assert main(["--predictions", str(preds)]) == 2
+    assert main(["--predictions", str(preds) + ".nope", "--references", str(refs)]) == 3
+    assert "not found" in capsys.readouterr().err

@@ -1,0 +1,46 @@
+"""The reference users call today: transformers' get_last_checkpoint on a run
+folder, then trainer_state.json of that checkpoint for best_model_checkpoint.
+No validation. Timed inside Python so interpreter start and the transformers
+import are excluded; argv: <runs_root> <one_run_dir> <repeats_one> <repeats_all>.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+t_import = time.perf_counter()
+from transformers.trainer_utils import get_last_checkpoint  # noqa: E402
+
+import_s = time.perf_counter() - t_import
+
+
+def resolve(run_dir):
+    last = get_last_checkpoint(run_dir)
+    if last is None:
+        return None
+    with open(os.path.join(last, "trainer_state.json"), encoding="utf-8") as f:
+        state = json.load(f)
+    return state.get("best_model_checkpoint") or last
+
+
+def timed(fn, repeats):
+    fn()  # warm-up, as the Node side does
+    samples = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    return statistics.median(samples)
+
+
+def main():
+    root, one, rep_one, rep_all = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    run_dirs = [os.path.join(root, d) for d in sorted(os.listdir(root)) if os.path.isdir(os.path.join(root, d))]
+    best_one = resolve(one)
+    one_ms = timed(lambda: resolve(one), rep_one)
+    all_ms = timed(lambda: [resolve(d) for d in run_dirs], rep_all)
+    print(json.dumps({"one_ms": one_ms, "all_ms": all_ms, "import_s": import_s, "best_one": best_one, "runs": len(run_dirs)}))
+
+
+main()
