@@ -10,12 +10,15 @@ model and the same rows and prints items/s and the ratio. It is a benchmark,
 not a test: nothing is asserted.
 
 Data: DialogSum dev (../shared/data/dialogsum/dev.csv from the repo root)
-when present, else data/sample/dev.csv. Model: a tiny random-init BART
-(d_model 64, 2+2 layers; `--size base` for d_model 768, 6+6) with a BPE
-tokenizer trained on the data, then trained for a few steps so that it emits
-EOS at varying lengths as a real model does (a purely random model never
-stops early, which hides half of what sorting buys). Both orderings run
-after one warm-up batch, alternating, and the best of --repeats is kept.
+when present, else data/sample/dev.csv. Model: a random-init BART (tiny:
+d_model 64, 2+2 layers; `--size base`: d_model 768, 6+6) with a BPE tokenizer
+trained on the data. A random model never emits EOS, so every row would run
+to max_new_tokens and hide what sorting buys at the decoder end; with the
+default `--stop reference`, a stopping criterion ends each row after as many
+tokens as its reference summary has (capped at --max-new-tokens), i.e. the
+output lengths of a model that writes reference-length summaries.
+`--stop natural` lets the model decide. Orderings alternate, after one
+warm-up batch, and the best of --repeats is kept (the CPU may be shared).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import sys
 import time
 from pathlib import Path
@@ -49,16 +51,17 @@ SIZES = {
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", help="dev CSV (default: ../shared/data/dialogsum/dev.csv if present, else data/sample/dev.csv)")
-    ap.add_argument("--train-data", help="CSV to train the tiny model on (default: the train.csv next to --data)")
+    ap.add_argument("--train-data", help="CSV to train the tokenizer on (default: the train.csv next to --data)")
     ap.add_argument("--rows", type=int, default=200, help="dev rows to generate for (default 200; 0 = all)")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--max-source-length", type=int, default=512)
     ap.add_argument("--max-new-tokens", type=int, default=60)
-    ap.add_argument("--train-steps", type=int, default=120, help="brief training steps (0 = random weights)")
+    ap.add_argument("--stop", choices=("reference", "natural"), default="reference",
+                    help="reference: each row stops after its reference summary's token count (default)")
     ap.add_argument("--size", choices=sorted(SIZES), default="tiny")
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--dtype", choices=("fp32", "bf16", "fp16"), default="fp32")
-    ap.add_argument("--repeats", type=int, default=1, help="timed runs per ordering; the best is kept")
+    ap.add_argument("--repeats", type=int, default=2, help="timed runs per ordering; the best is kept")
     ap.add_argument("--seed", type=int, default=0)
     return ap.parse_args(argv)
 
@@ -77,7 +80,7 @@ def build(args, train_rows):
     import torch
 
     from autoexp_trainer.modeling import build_model
-    from autoexp_trainer.preprocess import DEFAULT_SPECIAL_TOKENS, PreprocessSettings, encode_seq2seq
+    from autoexp_trainer.preprocess import DEFAULT_SPECIAL_TOKENS, PreprocessSettings
     from autoexp_trainer.tokenizer_builder import train_tokenizer
 
     texts = [e.dialogue for e in train_rows] + [e.summary for e in train_rows]
@@ -86,40 +89,41 @@ def build(args, train_rows):
                            lora=None, quantization="none")
     model = build_model(spec, tokenizer, seed=args.seed).model
     settings = PreprocessSettings(max_source_length=args.max_source_length, max_target_length=args.max_new_tokens)
-    if args.train_steps > 0:
-        feats = encode_seq2seq(tokenizer, [e.dialogue for e in train_rows], [e.summary for e in train_rows], settings)
-        rng = random.Random(args.seed)
-        opt = torch.optim.AdamW(model.parameters(), lr=3e-3 if args.size == "tiny" else 3e-4)
-        model.train()
-        t0 = time.perf_counter()
-        for step in range(args.train_steps):
-            batch = rng.sample(feats, min(16, len(feats)))
-            loss = model(**collate(batch, tokenizer.pad_token_id)).loss
-            loss.backward()
-            opt.step()
-            opt.zero_grad()
-            if (step + 1) % 40 == 0 or step + 1 == args.train_steps:
-                print(f"  train step {step + 1}/{args.train_steps} loss {loss.item():.2f} "
-                      f"({time.perf_counter() - t0:.0f}s)", file=sys.stderr, flush=True)
     model.eval()
     dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[args.dtype]
     model.to(device=args.device, dtype=dtype)
     return model, tokenizer, settings
 
 
-def collate(batch, pad_id):
-    import torch
+class ReferenceLengthModel:
+    """Wraps the model so each row of a batch stops after its reference's token count.
 
-    width = max(len(f["input_ids"]) for f in batch)
-    lwidth = max(len(f["labels"]) for f in batch)
-    ids = torch.full((len(batch), width), pad_id)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    labels = torch.full((len(batch), lwidth), -100)
-    for i, f in enumerate(batch):
-        ids[i, : len(f["input_ids"])] = torch.tensor(f["input_ids"])
-        mask[i, : len(f["input_ids"])] = 1
-        labels[i, : len(f["labels"])] = torch.tensor(f["labels"])
-    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+    generate_summaries reorders rows, so the wrapper finds each row's target
+    length from its (unpadded) encoder input ids, which are unique per row
+    here (duplicates share a length anyway).
+    """
+
+    def __init__(self, model, lengths_by_input: dict[tuple[int, ...], int]):
+        self.model = model
+        self.lengths_by_input = lengths_by_input
+
+    def __getattr__(self, name):  # parameters(), training, eval(), train(), config ...
+        return getattr(self.model, name)
+
+    def generate(self, input_ids, attention_mask, **kwargs):
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        targets = torch.tensor([
+            self.lengths_by_input[tuple(row[m.bool()].tolist())] for row, m in zip(input_ids.cpu(), attention_mask.cpu())
+        ], device=input_ids.device)
+
+        class StopAtTarget(StoppingCriteria):
+            def __call__(self, ids, scores, **kw):
+                return (ids.shape[1] - 1) >= targets  # -1: the decoder start token
+
+        return self.model.generate(input_ids=input_ids, attention_mask=attention_mask,
+                                   stopping_criteria=StoppingCriteriaList([StopAtTarget()]), **kwargs)
 
 
 def timed(fn, device: str) -> float:
@@ -146,9 +150,9 @@ def main(argv=None) -> int:
         return 7
     torch.manual_seed(args.seed)
     dev_path, train_path = default_paths(args)
-    dev = load_examples(dev_path, need_summary=False, what="dev", limit=args.rows or None)
+    dev = load_examples(dev_path, need_summary=args.stop == "reference", what="dev", limit=args.rows or None)
     train_rows = load_examples(train_path, need_summary=True, what="train", limit=1000)
-    print(f"data: {len(dev)} rows of {dev_path}; tokenizer/training on {len(train_rows)} rows of {train_path}",
+    print(f"data: {len(dev)} rows of {dev_path}; tokenizer trained on {len(train_rows)} rows of {train_path}",
           file=sys.stderr)
     t_build = time.perf_counter()
     model, tokenizer, settings = build(args, train_rows)
@@ -156,13 +160,16 @@ def main(argv=None) -> int:
           f"{args.device} {args.dtype}, ready in {time.perf_counter() - t_build:.0f}s", file=sys.stderr)
 
     dialogues = [e.dialogue for e in dev]
-    lengths = [len(x) for x in tokenizer(dialogues, max_length=args.max_source_length, truncation=True)["input_ids"]]
+    encoded = tokenizer(dialogues, max_length=args.max_source_length, truncation=True)["input_ids"]
+    lengths = [len(x) for x in encoded]
+    if args.stop == "reference":
+        ref_lengths = [min(args.max_new_tokens, len(x) - 1)  # -1: the </s> the tokenizer appends
+                       for x in tokenizer([e.summary for e in dev])["input_ids"]]
+        model = ReferenceLengthModel(model, {tuple(ids): n for ids, n in zip(encoded, ref_lengths)})
 
     def run(sort: bool):
         opts = GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, sort_by_length=sort)
-        out = {}
-        out["texts"] = generate_summaries(model, tokenizer, dialogues, settings, opts)
-        return out
+        return {"texts": generate_summaries(model, tokenizer, dialogues, settings, opts)}
 
     generate_summaries(model, tokenizer, dialogues[: args.batch_size], settings,
                        GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens))  # warm-up
@@ -177,10 +184,10 @@ def main(argv=None) -> int:
     n = len(dialogues)
     file_ips, sorted_ips = n / best[False], n / best[True]
     same = sum(a == b for a, b in zip(outputs[False], outputs[True]))
-    out_tok = [len(tokenizer(t)["input_ids"]) for t in outputs[True]]
+    out_tok = [len(tokenizer(t)["input_ids"]) - 1 for t in outputs[True]]
     print(f"items: {n}, batch size {args.batch_size}, input tokens min/mean/max "
           f"{min(lengths)}/{sum(lengths) / n:.0f}/{max(lengths)}, output tokens mean {sum(out_tok) / n:.1f} "
-          f"(max_new_tokens {args.max_new_tokens})")
+          f"(max_new_tokens {args.max_new_tokens}, stop: {args.stop})")
     print(f"file order  : {file_ips:7.2f} items/s ({best[False]:.1f}s)")
     print(f"length-sort : {sorted_ips:7.2f} items/s ({best[True]:.1f}s)")
     print(f"ratio sorted/file-order: {sorted_ips / file_ips:.2f}x   identical summaries: {same}/{n}")

@@ -24,7 +24,8 @@ def _dialogue_added_tokens(tokens: Iterable[str]):
 def train_tokenizer(texts: Iterable[str], vocab_size: int, added_tokens: list[str], model_type: str):
     """BPE on Metaspace pieces (works for Hangul without a pre-segmenter).
 
-    Ids: <pad>=0 </s>=1 <unk>=2 <s>=3, as T5 expects pad=0 and eos=1; BART
+    vocab_size is the BPE part; 256 byte-fallback tokens and the dialogue
+    tokens come on top. Ids: <pad>=0 </s>=1 <unk>=2 <s>=3, as T5 expects pad=0 and eos=1; BART
     and Llama take their ids from the model config we build to match.
     """
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
@@ -44,6 +45,7 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, added_tokens: list[st
         show_progress=False,
     )
     tok.train_from_iterator(texts, trainer)
+    tok = _with_byte_fallback(tok)
     tok.add_tokens(_dialogue_added_tokens(added_tokens))
     if model_type == "seq2seq":
         # Encoder inputs and labels end with </s>; decoder-only sequences are built by hand.
@@ -52,6 +54,25 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, added_tokens: list[st
                                    bos_token=BOS, model_max_length=100_000)
     info(f"trained a BPE tokenizer on the training text: {len(fast)} tokens")
     return fast
+
+
+def _with_byte_fallback(tok):
+    """Append <0x00>..<0xFF> and enable byte fallback: a character never seen in
+    training (a rare Hangul syllable) becomes its UTF-8 bytes instead of <unk>,
+    so decoding gives it back instead of silently dropping it."""
+    import json
+
+    from tokenizers import Tokenizer, decoders
+
+    spec = json.loads(tok.to_str())
+    vocab = spec["model"]["vocab"]
+    for b in range(256):
+        vocab.setdefault(f"<0x{b:02X}>", len(vocab))
+    spec["model"]["byte_fallback"] = True
+    rebuilt = Tokenizer.from_str(json.dumps(spec))
+    rebuilt.decoder = decoders.Sequence([decoders.ByteFallback(),
+                                         decoders.Metaspace(prepend_scheme="first")])
+    return rebuilt
 
 
 def load_pretrained_tokenizer(name_or_path: str, added_tokens: list[str], key: str):

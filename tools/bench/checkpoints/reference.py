@@ -2,6 +2,8 @@
 folder, then trainer_state.json of that checkpoint for best_model_checkpoint.
 No validation. Timed inside Python so interpreter start and the transformers
 import are excluded; argv: <runs_root> <one_run_dir> <repeats_one> <repeats_all>.
+With argv `once <run_dir>` it resolves once and prints the result, for timing
+the whole process (start + import + resolve) from outside, as a user runs it.
 """
 import json
 import os
@@ -35,6 +37,9 @@ def timed(fn, repeats):
 
 
 def main():
+    if sys.argv[1] == "once":
+        print(resolve(sys.argv[2]))
+        return
     root, one, rep_one, rep_all = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     run_dirs = [os.path.join(root, d) for d in sorted(os.listdir(root)) if os.path.isdir(os.path.join(root, d))]
     best_one = resolve(one)

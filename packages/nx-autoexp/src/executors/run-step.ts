@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { ConfigError, ConfigErrors } from '../core/config/config-error';
 import { PipelineError } from '../core/pipeline/pipeline-error';
 import type { StepContext } from '../core/pipeline/train-step';
+import { FailureRecord, clearStepFailure, recordStepFailure } from '../core/pipeline/failure-record';
 
 /** Errors a user can act on print as plain text; anything else keeps its stack. */
 export function describeError(err: unknown): string {
@@ -16,8 +17,15 @@ export function describeError(err: unknown): string {
  * Shared executor body: a prefixed logger, Ctrl-C / SIGTERM abort the step's
  * child processes, and errors become `{ success: false }` with a clear message.
  */
-export async function runStep(context: ExecutorContext, experiment: string, step: (ctx: StepContext) => Promise<unknown>): Promise<{ success: boolean }> {
-  const prefix = `[exp-${experiment}]`;
+export interface StepOptions {
+  experiment: string;
+  smoke?: boolean;
+}
+
+export async function runStep(context: ExecutorContext, target: FailureRecord['target'], options: StepOptions, step: (ctx: StepContext) => Promise<unknown>): Promise<{ success: boolean }> {
+  const experiment = options.experiment;
+  const smoke = !!options.smoke;
+  const prefix = `[exp-${experiment}${smoke ? ' smoke' : ''}]`;
   const log = (line: string) => process.stdout.write(`${prefix} ${line}\n`);
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -27,10 +35,17 @@ export async function runStep(context: ExecutorContext, experiment: string, step
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await step({ workspaceRoot: context.root, experiment, log, signal: controller.signal });
+    await step({ workspaceRoot: context.root, experiment, log, signal: controller.signal, smoke });
+    if (target === 'submit') clearStepFailure(context.root, `exp-${experiment}`, smoke);
     return { success: true };
   } catch (err) {
-    process.stderr.write(`${prefix} ERROR: ${describeError(err).replace(/\n/g, `\n${prefix} `)}\n`);
+    const message = describeError(err);
+    process.stderr.write(`${prefix} ERROR: ${message.replace(/\n/g, `\n${prefix} `)}\n`);
+    try {
+      recordStepFailure(context.root, { experiment: `exp-${experiment}`, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
+    } catch {
+      /* recording is best effort: the task has failed either way */
+    }
     return { success: false };
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -44,6 +44,9 @@ function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof 
  */
 export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, invalid?: string): Record<string, TargetConfiguration> {
   const p = runPaths(name);
+  const smokeDir = runPaths(name, true).base;
+  // `-c smoke`: a few steps on a slice; its own outputs folder, so its own cache entries.
+  const configurations = (target: string) => ({ smoke: { smoke: true, runName: smokeDir.replace(/^runs\//, ''), ...(target === 'submit' ? { latest: false } : {}) } });
   const hashes = exp?.hashes ?? { train: `invalid:${invalid}`, infer: `invalid:${invalid}`, submit: `invalid:${invalid}` };
   const c = exp?.config;
   const trainer: Input = { input: 'production', projects: opts.trainerProject };
@@ -51,9 +54,10 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
   return {
     [opts.trainTargetName]: {
       executor: '@autoexp/nx-autoexp:train',
-      options: { experiment: name, configHash: hashes.train },
+      options: { experiment: name, configHash: hashes.train, runName: name, smoke: false },
+      configurations: configurations('train'),
       inputs: [trainer, ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
-      outputs: [`{workspaceRoot}/${p.trainDir}`],
+      outputs: ['{workspaceRoot}/runs/{options.runName}/train'],
       cache: true,
       // Two local trainings would fight over the same CPU/GPU.
       parallelism: !local,
@@ -64,16 +68,17 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
     },
     [opts.inferTargetName]: {
       executor: '@autoexp/nx-autoexp:infer',
-      options: { experiment: name, configHash: hashes.infer },
+      options: { experiment: name, configHash: hashes.infer, runName: name, smoke: false },
+      configurations: configurations('infer'),
       dependsOn: [opts.trainTargetName],
       inputs: [
         trainer,
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
         // A cache hit skips the executor, so a deleted or changed checkpoint must change the hash.
-        { runtime: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js checkpoint-status ${p.manifest}` },
+        { runtime: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js checkpoint-status ${p.manifest} ${runPaths(name, true).manifest}` },
       ],
-      outputs: [`{workspaceRoot}/${p.inferDir}`],
+      outputs: ['{workspaceRoot}/runs/{options.runName}/infer'],
       cache: true,
       metadata: {
         description: `Generate summaries for dev and test with the manifest's checkpoint through the ordered strategies; score dev. Output: ${p.inferDir}/predictions/*.csv, dev-score.json, infer-record.json.`,
@@ -82,14 +87,15 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
     },
     [opts.submitTargetName]: {
       executor: '@autoexp/nx-autoexp:submit',
-      options: { experiment: name, configHash: hashes.submit },
+      options: { experiment: name, configHash: hashes.submit, runName: name, smoke: false },
+      configurations: configurations('submit'),
       dependsOn: [opts.inferTargetName],
       inputs: [
         ...(c ? dataInputs(root, c, ['sample_submission']) : []),
         { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
         { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
       ],
-      outputs: [`{workspaceRoot}/${p.submitDir}`],
+      outputs: ['{workspaceRoot}/runs/{options.runName}/submit'],
       cache: true,
       metadata: {
         description: 'Validate test predictions against sample_submission.csv and write prediction/<exp>_<ts>/, latest_output.csv, a history copy and an experiment_index.csv row.',

@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -229,24 +229,42 @@ describe('concurrency and crashes (real processes)', () => {
     const rand = prng(seedValue);
     const lockDir = join(ws, 'prediction', 'experiment_index.csv.lock');
     try {
+      // Kill delays scale with how long a submit takes on this machine right now, so
+      // kills land in every phase (startup, validation, lock wait, critical section).
+      const t = Date.now();
       expect((await autoexp(submitArgs(ws, 'seed', writePredictions(ws, 'seed')), env)).code).toBe(0);
+      const submitMs = Date.now() - t;
       let completed = 0;
       let killed = 0;
       let lockLeft = 0;
+      const completedIds: string[] = [];
       const ITER = 30;
       for (let i = 0; i < ITER; i++) {
         const runs = [0, 1].map((j) => start(submitArgs(ws, `k${j}`, writePredictions(ws, `k${i}-${j}`)), env));
-        await new Promise((r) => setTimeout(r, Math.floor(rand() * 350)));
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 2 * submitMs)));
         for (const run of runs) run.child.kill('SIGKILL');
         for (const res of await Promise.all(runs.map((r) => r.done))) {
           if (res.signal === 'SIGKILL') killed++;
-          else if (res.code === 0) completed++;
+          else if (res.code === 0) {
+            completed++;
+            completedIds.push(/submitted (\S+) at (\S+)/.exec(res.stdout)!.slice(1, 3).join('/'));
+          }
           else throw new Error(`submit failed without being killed (seed ${seedValue}): ${res.stderr}`);
         }
-        if (existsSync(lockDir)) lockLeft++;
+        if (existsSync(lockDir)) {
+          // Both processes are dead, so this lock is stale: age it past the stale window
+          // (as if 2 s had passed) so the next iteration's submits reclaim it mid-test.
+          lockLeft++;
+          const old = new Date(Date.now() - 60_000);
+          utimesSync(lockDir, old, old);
+        }
       }
       const afterKills = checkPredictionTree(ws);
-      expect(afterKills.rows).toHaveLength(1 + completed);
+      // Every submit that exited 0 is in the index; a killed one may be too (killed after its commit point).
+      const ids = new Set(afterKills.rows.map((r) => `${r.experiment}/${r.timestamp}`));
+      for (const id of completedIds) expect(ids.has(id)).toBe(true);
+      expect(afterKills.rows.length).toBeGreaterThanOrEqual(1 + completed);
+      expect(afterKills.rows.length).toBeLessThanOrEqual(1 + 2 * ITER);
 
       // Readers ignore the leftovers: the leaderboard lists exactly the index rows.
       const lb = await autoexp(['leaderboard', '--json', '--all', '--workspace', ws]);
@@ -272,8 +290,8 @@ describe('concurrency and crashes (real processes)', () => {
       expect(final.rows).toHaveLength(afterKills.rows.length + 1);
       expect(final.rows[final.rows.length - 1].experiment).toBe('after');
       console.log(
-        `[submission] kill -9 (seed ${seedValue}): ${ITER * 2} submits, ${killed} killed, ${completed} completed, ` +
-          `${lockLeft} iterations ended with the lock held by a killed process, ${afterKills.temps.length} temp leftovers ignored; ` +
+        `[submission] kill -9 (seed ${seedValue}, delays 0..${Math.round(2 * submitMs)} ms): ${ITER * 2} submits, ${killed} killed, ${completed} completed, ${afterKills.rows.length - 1 - completed} killed after their index commit, ` +
+          `${lockLeft} kills left the lock held by a dead process (reclaimed by later submits), ${afterKills.temps.length} temp leftovers ignored; ` +
           `stale lock recovered by the next submit in ${recoverMs} ms (stale window 2000 ms)`,
       );
     } finally {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
 import { LeaderboardRow, SubmissionError, configDiff, indexPath, leaderboard } from '../../core/submission';
 import { existsSync } from 'node:fs';
+import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
 
 const USAGE = `usage: autoexp leaderboard [--json] [--all] [--include-failed] [--include-smoke] [--workspace <dir>]
        autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
@@ -62,13 +63,42 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
       return 0;
     }
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
-    const rows = leaderboard(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    const ranked = leaderboard(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    // Experiments whose last pipeline run failed (nx run-many goes on past them) are listed, not hidden.
+    const failures = readFailures(root).filter((f) => values['include-smoke'] || !f.smoke);
+    const rows: LeaderboardRow[] = [...ranked, ...failures.map((f, i) => failedRow(f, ranked.length + i + 1))];
     if (values.json) io.stdout(JSON.stringify(rows, null, 2));
     else if (rows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
-    else io.stdout(table(rows) + '\n(score = R1 + R2 + RL, x100, on the dev set)');
+    else {
+      const reasons = failures.map((f) => `  ${f.experiment}${f.smoke ? ' (smoke)' : ''}: ${f.target} failed at ${f.at.slice(0, 19).replace('T', ' ')}: ${f.reason}`);
+      io.stdout(table(rows) + '\n(score = R1 + R2 + RL, x100, on the dev set)' + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
+    }
     return 0;
   } catch (err) {
     if (err instanceof SubmissionError) throw new UserError(err.message, 1);
     throw err;
   }
+}
+
+function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
+  return {
+    rank,
+    experiment: f.experiment,
+    timestamp: f.at,
+    when: f.at,
+    status: 'failed',
+    smoke: f.smoke,
+    score: null,
+    rouge1: null,
+    rouge2: null,
+    rougeL: null,
+    step: null,
+    strategy: '',
+    checkpoint: '',
+    config_hash: '',
+    predictions_sha256: '',
+    output_path: '',
+    metadata_path: '',
+    note: `${f.target}: ${f.reason}`,
+  };
 }

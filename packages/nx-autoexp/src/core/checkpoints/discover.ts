@@ -1,5 +1,5 @@
 import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { RUN_RECORD, readRunRecord } from './run-records';
 import { RunInfo } from './types';
 import { ADAPTER_WEIGHT_NAMES, FULL_WEIGHT_NAMES } from './weight-files';
@@ -72,15 +72,9 @@ export function discover(root: string, maxDepth = 4): Discovery {
     return { folders, runs };
   }
 
-  const visit = (dir: string, depth: number, isRoot: boolean) => {
-    let real: string;
-    try {
-      real = realpathSync.native(dir);
-    } catch (err) {
-      if (isRoot) throw err;
-      folders.push({ path: dir, type: 'unreadable', step: null, problem: `cannot resolve folder (${code(err)})` });
-      return;
-    }
+  // `real` is the folder's realpath: computed by a syscall only at the root and
+  // at symlinks (elsewhere it is parent realpath + name), so walking stays cheap.
+  const visit = (dir: string, real: string, depth: number, isRoot: boolean) => {
     if (seen.has(real)) return;
     seen.add(real);
     let entries: Dirent[];
@@ -94,28 +88,38 @@ export function discover(root: string, maxDepth = 4): Discovery {
     const names = new Set(entries.map((e) => e.name));
     if (isModelListing(names)) folders.push({ path: dir, type: 'model', step: null, names });
     for (const e of entries) {
-      const child = join(dir, e.name);
-      const t = entryType(dir, e);
-      if (e.name === RUN_RECORD && t === 'file') {
-        runs.push(readRunRecord(child));
+      // dir is already normalized: plain concatenation is much cheaper than join() over thousands of entries.
+      const child = dir + sep + e.name;
+      if (e.name.startsWith('checkpoint-')) {
+        const m = STEP_DIR.exec(e.name);
+        // A file or dangling link named checkpoint-N is still reported: it is where a checkpoint should be.
+        if (m) folders.push({ path: child, type: 'step', step: Number(m[1]) });
+        else if (entryType(dir, e) === 'dir') folders.push({ path: child, type: 'other', step: null, problem: `not a step checkpoint ('${e.name}' has no step number); use --policy path to load it explicitly` });
         continue;
       }
-      const m = STEP_DIR.exec(e.name);
-      if (m) {
-        // A file or dangling link here is still reported: it is where a checkpoint should be.
-        folders.push({ path: child, type: 'step', step: Number(m[1]) });
+      const t = entryType(dir, e);
+      if (e.name === RUN_RECORD) {
+        if (t === 'file') runs.push(readRunRecord(child));
         continue;
       }
       if (t !== 'dir' || e.name.startsWith('.') || SKIP.has(e.name)) continue;
-      if (e.name.startsWith('checkpoint-')) {
-        folders.push({ path: child, type: 'other', step: null, problem: `not a step checkpoint ('${e.name}' has no step number); use --policy path to load it explicitly` });
+      // Entries of `child` sit at depth + 2: only descend while those are within the bound.
+      if (depth + 2 > maxDepth) continue;
+      if (!e.isSymbolicLink()) {
+        visit(child, join(real, e.name), depth + 1, false);
         continue;
       }
-      // Entries of `child` sit at depth + 2: only descend while those are within the bound.
-      if (depth + 2 <= maxDepth) visit(child, depth + 1, false);
+      let target: string;
+      try {
+        target = realpathSync.native(child);
+      } catch (err) {
+        folders.push({ path: child, type: 'unreadable', step: null, problem: `cannot resolve symlink (${code(err)})` });
+        continue;
+      }
+      visit(child, target, depth + 1, false);
     }
   };
-  visit(root, 0, true);
+  visit(root, realpathSync.native(root), 0, true);
   return { folders, runs };
 }
 

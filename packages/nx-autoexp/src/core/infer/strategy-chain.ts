@@ -53,6 +53,7 @@ export interface RunStrategyChainOptions {
   checkpoint: string;
   /** Working directory of every attempt; relative paths above resolve against it. */
   cwd: string;
+  /** The whole environment of each attempt (runProcess does not merge it with process.env); absent: inherit. */
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
   signal?: AbortSignal;

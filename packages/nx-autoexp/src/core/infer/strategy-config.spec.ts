@@ -1,4 +1,4 @@
-import { defaultStrategies, StrategyConfigError, validateStrategies } from './strategy-config';
+import { defaultStrategies, selectStrategy, StrategyConfigError, validateStrategies } from './strategy-config';
 
 describe('defaultStrategies', () => {
   it('is fast with the base settings, then conservative with a quarter batch in fp32', () => {
@@ -37,5 +37,15 @@ describe('validateStrategies', () => {
   ])('rejects %j', (strategies, message) => {
     expect(() => validateStrategies(strategies as never)).toThrow(StrategyConfigError);
     expect(() => validateStrategies(strategies as never)).toThrow(message);
+  });
+});
+
+describe('selectStrategy', () => {
+  const chain = defaultStrategies({ batch_size: 8 });
+  it('returns only the named strategy', () => {
+    expect(selectStrategy(chain, 'conservative')).toEqual([chain[1]]);
+  });
+  it('names the strategies there are when the name is wrong', () => {
+    expect(() => selectStrategy(chain, 'slow')).toThrow('no inference strategy named "slow"; this experiment has: fast, conservative.');
   });
 });

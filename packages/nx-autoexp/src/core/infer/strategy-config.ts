@@ -123,3 +123,12 @@ export function validateStrategies(strategies: StrategyConfig[]): void {
     }
   });
 }
+
+/** The chain narrowed to one strategy (`--strategy=<name>`), or a clear error listing the names there are. */
+export function selectStrategy(strategies: StrategyConfig[], name: string): StrategyConfig[] {
+  const found = strategies.find((s) => s.name === name);
+  if (!found) {
+    throw new StrategyConfigError(`no inference strategy named "${name}"; this experiment has: ${strategies.map((s) => s.name).join(', ')}.`);
+  }
+  return [found];
+}

@@ -9,6 +9,8 @@ import { writeJsonAtomic } from '../fs/atomic-write';
 import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
 import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
+import { readCsv, writeCsv } from '../submission';
+import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
 import { resolvePython, trainerEnv } from './python';
 import { runPaths } from './run-paths';
@@ -40,18 +42,20 @@ function requireFile(path: string | null, what: string, experiment: string): str
 export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Promise<{ strategyUsed: string; devScore: unknown }> {
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperiment(root, experiment);
-  const paths = runPaths(experiment);
-  const retrain = `npx nx run exp-${experiment}:train --skip-nx-cache`;
+  const paths = runPaths(experiment, ctx.smoke);
+  const cfgFlag = ctx.smoke ? ' -c smoke' : '';
+  const retrain = `npx nx run exp-${experiment}:train${cfgFlag} --skip-nx-cache`;
   const manifestPath = join(root, paths.manifest);
   if (!existsSync(manifestPath)) {
-    throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: npx nx run exp-${experiment}:train`);
+    throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: npx nx run exp-${experiment}:train${cfgFlag}`);
   }
   const manifest = readManifest(manifestPath);
   const check = verifyManifest(manifest, root);
   if (!check.ok) {
     throw new PipelineError(`the checkpoint recorded by train cannot be used: ${check.message}`, `retrain with: ${retrain}`);
   }
-  const dev = requireFile(dataPath(root, exp.config, 'dev'), 'dev file', experiment);
+  const fullDev = requireFile(dataPath(root, exp.config, 'dev'), 'dev file', experiment);
+  const dev = ctx.smoke ? writeDevSlice(fullDev, join(root, paths.devSlice)) : fullDev;
   const test = requireFile(dataPath(root, exp.config, 'test'), 'test file', experiment);
   const python = resolvePython(root, ctx.env);
   const strategies = strategiesOf(exp.config, opts.strategy);
@@ -74,13 +78,14 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     runner: ctx.runner,
   });
   if (!result.ok) {
-    throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer --strategy=${name} --skip-nx-cache` }));
+    throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer${cfgFlag} --strategy=${name} --skip-nx-cache` }));
   }
 
   const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev);
   writeJsonAtomic(join(root, paths.devScore), devScore);
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
-  writeInferRecord(join(root, paths.inferRecord), record);
+  // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
+  writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke } as typeof record);
   const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
   log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
   return { strategyUsed: result.strategyUsed as string, devScore };
@@ -108,4 +113,11 @@ async function scoreDev(ctx: StepContext, python: string, predictions: string, r
   } catch {
     throw new PipelineError(`the score command printed no JSON: ${out.slice(0, 500)}`);
   }
+}
+
+/** The first rows of dev.csv, for a smoke run's quick score. */
+function writeDevSlice(dev: string, out: string): string {
+  const t = readCsv(dev);
+  writeCsv(out, t.header, t.rows.slice(0, SMOKE.dev_rows).map((r) => t.header.map((h) => r[h] ?? '')));
+  return out;
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 
 /** Where each target keeps its small, cached outputs (relative to the workspace root). */
-export function runPaths(experiment: string) {
-  const base = join('runs', experiment);
+export function runPaths(experiment: string, smoke = false) {
+  // Smoke runs keep their own outputs (and so their own Nx cache entries).
+  const base = smoke ? join('runs', experiment, 'smoke') : join('runs', experiment);
   return {
     base,
     trainDir: join(base, 'train'),
@@ -16,5 +17,6 @@ export function runPaths(experiment: string) {
     inferRecord: join(base, 'infer', 'infer-record.json'),
     submitDir: join(base, 'submit'),
     receipt: join(base, 'submit', 'receipt.json'),
+    devSlice: join(base, 'infer', 'dev-slice.csv'),
   };
 }

@@ -10,13 +10,18 @@ import type { StepContext } from './train-step';
 
 const readJson = (p: string): unknown => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 
-export async function submitStep(ctx: StepContext): Promise<{ outputPath: string; receiptPath: string }> {
+export interface SubmitOptions {
+  /** For smoke runs: also point prediction/latest_output.csv at this submission. */
+  latest?: boolean;
+}
+
+export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Promise<{ outputPath: string; receiptPath: string }> {
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperiment(root, experiment);
-  const paths = runPaths(experiment);
+  const paths = runPaths(experiment, ctx.smoke);
   const predictions = join(root, paths.testPredictions);
   if (!existsSync(predictions)) {
-    throw new PipelineError(`no test predictions at ${paths.testPredictions}: infer has not run`, `run: npx nx run exp-${experiment}:infer`);
+    throw new PipelineError(`no test predictions at ${paths.testPredictions}: infer has not run`, `run: npx nx run exp-${experiment}:infer${ctx.smoke ? ' -c smoke' : ''}`);
   }
   const sample = dataPath(root, exp.config, 'sample_submission');
   if (!sample || !existsSync(sample)) {
@@ -30,13 +35,15 @@ export async function submitStep(ctx: StepContext): Promise<{ outputPath: string
     predictionsPath: predictions,
     samplePath: sample,
     allowEmpty: exp.config.submit.allow_empty,
-    updateLatest: exp.config.submit.update_latest,
+    // A smoke submission is never mistaken for a real one: no latest_output.csv unless asked.
+    updateLatest: ctx.smoke ? !!opts.latest : exp.config.submit.update_latest,
     metadata: {
       config: exp.config,
       configHash: exp.hashes.train,
       checkpoint: readJson(join(root, paths.manifest)),
       inference: readJson(join(root, paths.inferRecord)),
       devScores: devScore && typeof devScore.score === 'number' ? devScore : null,
+      smoke: !!ctx.smoke,
     },
   });
   for (const w of receipt.warnings ?? []) log(`warning: ${w}`);

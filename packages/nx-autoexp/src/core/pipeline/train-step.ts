@@ -21,6 +21,8 @@ export interface StepContext {
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   runner?: ProcessRunner;
+  /** A smoke run: a few steps on a small slice, recorded apart from real runs. */
+  smoke?: boolean;
 }
 
 /** Another experiment writing into the same output_dir would mix runs: refuse early. */
@@ -57,9 +59,9 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperiment(root, experiment);
   checkOutputDirUnique(root, exp);
-  const paths = runPaths(experiment);
-  const runId = newRunId(exp.hashes.train);
-  const resolved = buildResolvedConfig(root, exp, runId);
+  const paths = runPaths(experiment, ctx.smoke);
+  const runId = newRunId(exp.hashes.train) + (ctx.smoke ? '-smoke' : '');
+  const resolved = ctx.smoke ? applySmoke(buildResolvedConfig(root, exp, runId)) : buildResolvedConfig(root, exp, runId);
   const configPath = join(root, paths.resolvedConfig);
   writeJsonAtomic(configPath, resolved);
   const train = resolved.train as { output_dir: string; run_dir: string };
@@ -81,10 +83,10 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     command = python;
     args = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
   }
-  log(`train: run ${runId} -> ${exp.outputDir}/${runId}`);
+  log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`);
   const res = await (ctx.runner ?? runProcess)(command, args, {
     cwd: root,
-    env: trainerEnv(ctx.env ?? process.env),
+    env: { ...trainerEnv(ctx.env ?? process.env), ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}) },
     signal: ctx.signal,
     tailLines: 30,
     onStdoutLine: (line) => {
@@ -122,4 +124,31 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   writeManifest(manifestPath, manifest);
   log(`checkpoint: ${manifest.path} (step ${manifest.step ?? '?'}; ${manifest.reason})`);
   return { manifestPath, checkpoint: manifest.path, step: manifest.step, runId };
+}
+
+/** Smoke settings: enough to prove the pipeline works end to end, in seconds to minutes. */
+export const SMOKE = { max_steps: 4, max_train_samples: 32, max_eval_samples: 8, dev_rows: 8 };
+
+function applySmoke(resolved: Record<string, unknown>): Record<string, unknown> {
+  const t = resolved.train as Record<string, unknown> & { output_dir: string; run_id?: string };
+  const outputDir = join(t.output_dir, 'smoke');
+  const runDir = join(outputDir, resolved.run_id as string);
+  return {
+    ...resolved,
+    smoke: true,
+    train: {
+      ...t,
+      output_dir: outputDir,
+      run_dir: runDir,
+      max_steps: SMOKE.max_steps,
+      max_train_samples: SMOKE.max_train_samples,
+      max_eval_samples: SMOKE.max_eval_samples,
+      eval_strategy: 'steps',
+      eval_steps: SMOKE.max_steps,
+      save_steps: SMOKE.max_steps,
+      logging_steps: 1,
+      save_total_limit: 1,
+      early_stopping_patience: null,
+    },
+  };
 }

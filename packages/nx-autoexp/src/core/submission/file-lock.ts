@@ -61,8 +61,8 @@ export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, op
       lockfilePath,
       realpath: false, // the locked file may not exist yet
       stale: staleMs,
-      // Exponential backoff with jitter, capped, for about timeoutMs in total.
-      retries: { retries: Math.ceil(timeoutMs / maxTimeout) + 10, factor: 1.5, minTimeout: 15, maxTimeout, randomize: true },
+      // Exponential backoff with jitter, capped; stop retrying after timeoutMs.
+      retries: { retries: Math.ceil(timeoutMs / 15), maxRetryTime: timeoutMs, factor: 1.5, minTimeout: 15, maxTimeout, randomize: true },
       fs: reclaimSafeFs(staleMs, () => releasing),
       onCompromised: (err) => {
         compromised = err;

@@ -70,7 +70,9 @@ export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}
     .map(toRow)
     .filter((r) => (opts.includeFailed || r.status === 'ok') && (opts.includeSmoke || !r.smoke))
     .sort(byScore);
-  const picked = opts.all ? rows : rows.filter((r, i) => rows.findIndex((o) => o.experiment === r.experiment) === i);
+  const seen = new Set<string>();
+  // rows are sorted best first, so the first row of an experiment is its best.
+  const picked = opts.all ? rows : rows.filter((r) => !seen.has(r.experiment) && seen.add(r.experiment));
   return picked.map((r, i) => ({ rank: i + 1, ...r }));
 }
 

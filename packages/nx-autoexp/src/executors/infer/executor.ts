@@ -4,5 +4,5 @@ import { runStep } from '../run-step';
 import type { InferExecutorSchema } from './schema';
 
 export default async function inferExecutor(options: InferExecutorSchema, context: ExecutorContext) {
-  return runStep(context, options.experiment, (ctx) => inferStep(ctx, { strategy: options.strategy }));
+  return runStep(context, 'infer', options, (ctx) => inferStep(ctx, { strategy: options.strategy }));
 }

@@ -4,5 +4,5 @@ import { runStep } from '../run-step';
 import type { SubmitExecutorSchema } from './schema';
 
 export default async function submitExecutor(options: SubmitExecutorSchema, context: ExecutorContext) {
-  return runStep(context, options.experiment, (ctx) => submitStep(ctx));
+  return runStep(context, 'submit', options, (ctx) => submitStep(ctx, { latest: options.latest }));
 }

@@ -4,5 +4,5 @@ import { runStep } from '../run-step';
 import type { TrainExecutorSchema } from './schema';
 
 export default async function trainExecutor(options: TrainExecutorSchema, context: ExecutorContext) {
-  return runStep(context, options.experiment, (ctx) => trainStep(ctx));
+  return runStep(context, 'train', options, (ctx) => trainStep(ctx));
 }

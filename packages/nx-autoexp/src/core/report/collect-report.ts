@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { dataPath } from '../config/data-paths';
+import type { ExperimentConfig } from '../config/types';
+import { PipelineError } from '../pipeline/pipeline-error';
+import { runPaths } from '../pipeline/run-paths';
+import { readCsv } from '../submission/csv-io';
+import { indexPath } from '../submission/experiment-index';
+import { LeaderboardRow, leaderboard } from '../submission/leaderboard';
+import { flatConfigText } from './config-diff';
+import { DevReference, allTopics, devReferences, topicMeans, worstItems } from './dev-items';
+import { readLearningCurve } from './learning-curve';
+import { ItemScorer, trainerItemScorer } from './score-items';
+import type { ExperimentReport, ReportData } from './types';
+
+export interface CollectReportOptions {
+  workspaceRoot: string;
+  /** Also rank smoke submissions (default: best ok, non-smoke submission per experiment, as `autoexp leaderboard`). */
+  includeSmoke?: boolean;
+  /** How many lowest-scoring dev items to list per experiment (default 20). */
+  worstCount?: number;
+  /** Per-item dev scorer (default: the trainer's `score --per-item`). */
+  scoreItems?: ItemScorer;
+  now?: Date;
+  /** Progress lines (one per experiment). */
+  log?: (line: string) => void;
+  /** Called with the absolute path of every file the report reads or looks for (cache stamps). */
+  onInput?: (path: string) => void;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The runs/<name>/ folder of a submission: the index names experiments by
+ * Nx project (exp-<name>), the manifest and infer record by folder name.
+ */
+export function runsFolderOf(experiment: string, meta: Json | null): string {
+  for (const v of [obj(meta?.checkpoint)?.experiment, obj(meta?.inference)?.experiment]) {
+    if (typeof v === 'string' && SAFE_NAME.test(v)) return v;
+  }
+  return experiment.startsWith('exp-') ? experiment.slice(4) : experiment;
+}
+
+/** sha256 the infer step recorded for the dev predictions of this submission, if any. */
+function recordedDevSha(meta: Json | null): string | null {
+  const attempts = obj(meta?.inference)?.attempts;
+  if (!Array.isArray(attempts)) return null;
+  const dev = attempts.map(obj).filter((a): a is Json => !!a && a.split === 'dev' && a.ok === true && typeof a.output_sha256 === 'string');
+  return dev.length ? (dev[dev.length - 1].output_sha256 as string) : null;
+}
+
+function readJson(path: string): { value: Json | null; error: string | null } {
+  try {
+    return { value: obj(JSON.parse(readFileSync(path, 'utf8'))), error: null };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { value: null, error: code === 'ENOENT' ? 'file not found' : (err as Error).message };
+  }
+}
+
+class Collector {
+  private readonly root: string;
+  private readonly scoreItems: ItemScorer;
+  private readonly refsCache = new Map<string, Map<string, DevReference>>();
+  /** Set when the scorer cannot run at all (no Python): said once, not per experiment. */
+  private scorerDown: string | null = null;
+  readonly notes: string[] = [];
+
+  constructor(private readonly opts: CollectReportOptions) {
+    this.root = resolve(opts.workspaceRoot);
+    this.scoreItems = opts.scoreItems ?? trainerItemScorer(this.root);
+  }
+
+  private input(p: string): string {
+    this.opts.onInput?.(p);
+    return p;
+  }
+
+  private rel(p: string): string {
+    return relative(this.root, p).split(sep).join('/');
+  }
+
+  private references(path: string): Map<string, DevReference> {
+    let refs = this.refsCache.get(path);
+    if (!refs) this.refsCache.set(path, (refs = devReferences(readCsv(path).rows)));
+    return refs;
+  }
+
+  async experiment(row: LeaderboardRow): Promise<ExperimentReport> {
+    const notes: string[] = [];
+    const metaPath = row.metadata_path ? join(this.root, row.metadata_path) : null;
+    const metaRead = metaPath ? readJson(this.input(metaPath)) : { value: null, error: 'no metadata_path in the index row' };
+    const meta = metaRead.value;
+    if (!meta) notes.push(`metadata not readable (${row.metadata_path || 'no path'}: ${metaRead.error}): no config, dev items from the runs/ folder only`);
+    const manifest = obj(meta?.checkpoint);
+    const config = meta ? (meta.config ?? null) : null;
+
+    // Learning curve: from the checkpoint the manifest named (or the index row, without metadata).
+    let curve: ExperimentReport['curve'] = null;
+    const checkpointPath = typeof manifest?.path === 'string' && manifest.path ? manifest.path : row.checkpoint;
+    if (!checkpointPath) {
+      notes.push('no checkpoint recorded for this submission: no learning curve');
+    } else {
+      const found = readLearningCurve(this.root, checkpointPath);
+      found.files.forEach((f) => this.input(f));
+      curve = found.curve;
+      if (found.curve === null) notes.push(found.reason);
+      else if (found.checkpointGone) notes.push(`checkpoint folder gone (${checkpointPath}); learning curve from ${found.curve.source}`);
+    }
+
+    const items = await this.devItems(row, meta, config, notes);
+    return {
+      rank: row.rank,
+      experiment: row.experiment,
+      timestamp: row.timestamp,
+      when: row.when,
+      smoke: row.smoke,
+      score: row.score,
+      rouge1: row.rouge1,
+      rouge2: row.rouge2,
+      rougeL: row.rougeL,
+      step: row.step,
+      strategy: row.strategy,
+      configHash: row.config_hash,
+      checkpoint: row.checkpoint,
+      curve,
+      items,
+      config: config === null ? null : flatConfigText(config),
+      notes,
+    };
+  }
+
+  /** Per-item dev scores of the predictions in runs/<name>/infer (the latest infer run of the experiment). */
+  private async devItems(row: LeaderboardRow, meta: Json | null, config: unknown, notes: string[]): Promise<ExperimentReport['items']> {
+    const folder = runsFolderOf(row.experiment, meta);
+    const predPath = this.input(join(this.root, runPaths(folder).devPredictions));
+    if (!existsSync(predPath)) {
+      notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`npx nx run ${row.experiment}:infer\` to make them)`);
+      return null;
+    }
+    const data = obj(obj(config)?.data);
+    const refPath =
+      data && typeof data.dir === 'string' && typeof data.dev === 'string' && data.dev
+        ? dataPath(this.root, config as ExperimentConfig, 'dev')
+        : null;
+    if (!refPath) {
+      notes.push('the submission metadata has no data.dev in its config: no per-item scores');
+      return null;
+    }
+    this.input(refPath);
+    if (!existsSync(refPath)) {
+      notes.push(`dev references not found at ${this.rel(refPath)}: no per-item scores`);
+      return null;
+    }
+    const recorded = recordedDevSha(meta);
+    if (recorded && recorded !== createHash('sha256').update(readFileSync(predPath)).digest('hex')) {
+      notes.push(`${this.rel(predPath)} changed since this submission (a newer infer run): per-item scores are of the current file`);
+    }
+    if (this.scorerDown) {
+      notes.push('per-item scores unavailable (see the notes at the top)');
+      return null;
+    }
+    try {
+      const scored = await this.scoreItems(predPath, refPath);
+      const refs = this.references(refPath);
+      const preds = new Map(readCsv(predPath).rows.map((r) => [r.fname, r.summary ?? '']));
+      return { count: scored.length, topics: topicMeans(scored, refs), worst: worstItems(scored, refs, preds, this.opts.worstCount ?? 20) };
+    } catch (err) {
+      if (err instanceof PipelineError) {
+        this.scorerDown = err.message.replace(/\n/g, ' ');
+        this.notes.push(`per-item dev scores unavailable: ${this.scorerDown}`);
+        notes.push('per-item scores unavailable (see the notes at the top)');
+      } else {
+        notes.push(`could not score the dev items of ${this.rel(predPath)} against ${this.rel(refPath)}: ${(err as Error).message}`);
+      }
+      return null;
+    }
+  }
+}
+
+/** Everything the report page shows, read from prediction/, runs/, the checkpoints and the dev data. */
+export async function collectReport(opts: CollectReportOptions): Promise<ReportData> {
+  const root = resolve(opts.workspaceRoot);
+  opts.onInput?.(indexPath(root));
+  const rows = leaderboard(root, { includeSmoke: opts.includeSmoke });
+  const collector = new Collector(opts);
+  const experiments: ExperimentReport[] = [];
+  for (const row of rows) {
+    opts.log?.(`${row.experiment}: reading submission ${row.timestamp}`);
+    experiments.push(await collector.experiment(row));
+  }
+  if (rows.length === 0) {
+    collector.notes.push('no submissions to show yet: prediction/experiment_index.csv has no ok submission. Run `npx nx run-many -t submit` first.');
+  }
+  return {
+    version: 1,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    workspace: root,
+    experiments,
+    topics: allTopics(experiments.map((e) => e.items?.topics ?? [])),
+    worstCount: opts.worstCount ?? 20,
+    notes: collector.notes,
+  };
+}

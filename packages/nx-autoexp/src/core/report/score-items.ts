@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolvePython, trainerEnv } from '../pipeline/python';
+import { ProcessRunner, runProcess } from '../process/run-process';
+import { readCsv } from '../submission/csv-io';
+import { parseItemScores } from './dev-items';
+import type { ItemScore } from './types';
+
+/** Scores dev predictions item by item; the collector takes one so tests need no Python. */
+export type ItemScorer = (predictionsPath: string, referencesPath: string) => Promise<ItemScore[]>;
+
+// Scoring ~500 dev items with Mecab takes about a second; this only stops a hung interpreter.
+const SCORE_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * The trainer's own scorer (`python -m autoexp_trainer score --per-item`),
+ * so per-item numbers use the same morpheme tokenizer as the dev score.
+ * The per-item CSV goes to a temporary folder that is removed afterwards.
+ */
+export function trainerItemScorer(workspaceRoot: string, run: ProcessRunner = runProcess, env: NodeJS.ProcessEnv = process.env): ItemScorer {
+  return async (predictionsPath, referencesPath) => {
+    const python = resolvePython(workspaceRoot, env);
+    const dir = mkdtempSync(join(tmpdir(), 'autoexp-report-'));
+    try {
+      const out = join(dir, 'items.csv');
+      const res = await run(
+        python,
+        ['-m', 'autoexp_trainer', 'score', '--predictions', predictionsPath, '--references', referencesPath, '--per-item', out, '--json'],
+        { cwd: workspaceRoot, env: trainerEnv(env), timeoutMs: SCORE_TIMEOUT_MS, tailLines: 8 },
+      );
+      if (res.exitCode !== 0) {
+        const why = res.timedOut ? 'timed out' : res.exitCode === null ? `killed by ${res.signal}` : `exit ${res.exitCode}`;
+        throw new Error(`per-item scoring failed (${why}): ${res.stderrTail.join(' ').trim() || res.tail.join(' ').trim() || 'no output'}`);
+      }
+      return parseItemScores(readCsv(out).rows, out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
