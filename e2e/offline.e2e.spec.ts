@@ -12,5 +12,15 @@ describe('run-many over the offline experiments', () => {
     const rows = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
     expect(rows.map((x) => x.experiment).sort()).toEqual(['exp-demo', 'exp-demo-lora', 'exp-demo-t5']);
     expect(ws.list('prediction').filter((d) => /^exp-demo(-t5|-lora)?_/.test(d))).toHaveLength(3);
+
+    // Continue on error: a broken experiment fails, the others still run, and the leaderboard lists it as failed.
+    ws.write('experiments/broken/experiment.yaml', ws.read('experiments/demo/experiment.yaml').replace('  num_beams: 2', '  num_beam: 2'));
+    const again = ws.nx('run-many', '-t', 'submit', '--projects=tag:offline');
+    expect(again.code).not.toBe(0);
+    for (const p of ['exp-demo', 'exp-demo-t5', 'exp-demo-lora']) expect(again.out).toMatch(new RegExp(`${p}:submit +\\[(local cache|existing outputs match the cache, left as is)\\]`));
+    const board = ws.autoexp('leaderboard');
+    expect(board.code).toBe(0);
+    expect(board.out).toMatch(/exp-broken \(failed\)/);
+    expect(board.out).toMatch(/exp-broken: train failed at .*unknown key 'num_beam'/);
   });
 });

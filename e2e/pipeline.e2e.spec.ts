@@ -40,6 +40,14 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(submissionDirs(ws)).toHaveLength(1);
   });
 
+  it('plan: an unchanged experiment forecasts three cache hits', () => {
+    const r = ws.autoexp('plan', 'demo');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/train +cache hit/);
+    expect(r.out).toMatch(/infer +cache hit/);
+    expect(r.out).toMatch(/infer\.num_beams +2 +<- experiments\/demo\/experiment\.yaml:\d+/);
+  });
+
   it('4. infer that yields byte-identical predictions leaves submit a cache hit', () => {
     const before = ws.read('runs/demo/infer/predictions/test.csv');
     ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('infer:\n', 'infer:\n  timeout_s: 3599\n'));
@@ -54,12 +62,32 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
 
   it('3. changing only num_beams re-runs infer and submit, not train', () => {
     ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('num_beams: 2', 'num_beams: 1'));
+    const plan = ws.autoexp('plan', 'demo');
+    expect(plan.out).toMatch(/train +cache hit/);
+    expect(plan.out).toMatch(/infer +will run +infer config changed/);
     const r = ws.nx('run', 'exp-demo:submit');
     expect(r.code).toBe(0);
     expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
     expect(taskRan(r.out, 'exp-demo:infer')).toBe(true);
     expect(taskRan(r.out, 'exp-demo:submit')).toBe(true);
     expect(index(ws)).toHaveLength(2);
+  });
+
+  it('smoke: -c smoke has its own cache and a marked index row, and leaves latest_output alone', () => {
+    const latest = ws.read('prediction/latest_output.csv');
+    const r = ws.nx('run', 'exp-demo:submit', '-c', 'smoke');
+    expect(r.code).toBe(0);
+    expect(taskRan(r.out, 'exp-demo:train:smoke')).toBe(true);
+    const rows = index(ws);
+    expect(rows).toHaveLength(3);
+    expect(rows[2].smoke).toBe('true');
+    expect(rows.slice(0, 2).map((x) => x.smoke)).toEqual(['false', 'false']);
+    expect(ws.read('prediction/latest_output.csv')).toBe(latest);
+    // The full run's cache entries are untouched by the smoke run.
+    const full = ws.nx('run', 'exp-demo:submit');
+    for (const t of ['exp-demo:train', 'exp-demo:infer', 'exp-demo:submit']) expect(taskCached(full.out, t)).toBe(true);
+    // The leaderboard ranks real runs only, unless asked.
+    expect(ws.autoexp('leaderboard', '--json').out).not.toContain('"smoke": true');
   });
 
   it('7. a deleted checkpoint after a cached train fails infer with the retrain command', () => {
@@ -72,6 +100,8 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(r.out).toContain(manifest.path);
     expect(r.out).toMatch(/gone|missing|does not exist/i);
     expect(r.out).toContain('npx nx run exp-demo:train --skip-nx-cache');
-    expect(index(ws)).toHaveLength(2);
+    expect(index(ws)).toHaveLength(3);
+    const plan = ws.autoexp('plan', 'demo');
+    expect(plan.out).toMatch(/infer +will run +the checkpoint .* is gone/);
   });
 });

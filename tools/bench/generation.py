@@ -62,6 +62,9 @@ def parse_args(argv):
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--dtype", choices=("fp32", "bf16", "fp16"), default="fp32")
     ap.add_argument("--repeats", type=int, default=2, help="timed runs per ordering; the best is kept")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch CPU threads (default 1: on a shared, oversubscribed CPU more threads spin-wait "
+                         "and add noise; both orderings use the same setting)")
     ap.add_argument("--seed", type=int, default=0)
     return ap.parse_args(argv)
 
@@ -149,6 +152,8 @@ def main(argv=None) -> int:
         print("error: --device cuda but no CUDA GPU is available", file=sys.stderr)
         return 7
     torch.manual_seed(args.seed)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     dev_path, train_path = default_paths(args)
     dev = load_examples(dev_path, need_summary=args.stop == "reference", what="dev", limit=args.rows or None)
     train_rows = load_examples(train_path, need_summary=True, what="train", limit=1000)
@@ -167,12 +172,17 @@ def main(argv=None) -> int:
                        for x in tokenizer([e.summary for e in dev])["input_ids"]]
         model = ReferenceLengthModel(model, {tuple(ids): n for ids, n in zip(encoded, ref_lengths)})
 
+    # A random model's argmax is often <s>/<pad>, which decode to "": keep it to real tokens.
+    suppress = {"suppress_tokens": sorted({tokenizer.pad_token_id, tokenizer.bos_token_id, tokenizer.unk_token_id})}
+
     def run(sort: bool):
-        opts = GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, sort_by_length=sort)
+        opts = GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, sort_by_length=sort,
+                                 extra=suppress)
         return {"texts": generate_summaries(model, tokenizer, dialogues, settings, opts)}
 
     generate_summaries(model, tokenizer, dialogues[: args.batch_size], settings,
-                       GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens))  # warm-up
+                       GenerationOptions(batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+                                         extra=suppress))  # warm-up
     best = {False: float("inf"), True: float("inf")}
     outputs = {}
     for _ in range(max(1, args.repeats)):
@@ -186,7 +196,7 @@ def main(argv=None) -> int:
     same = sum(a == b for a, b in zip(outputs[False], outputs[True]))
     out_tok = [len(tokenizer(t)["input_ids"]) - 1 for t in outputs[True]]
     print(f"items: {n}, batch size {args.batch_size}, input tokens min/mean/max "
-          f"{min(lengths)}/{sum(lengths) / n:.0f}/{max(lengths)}, output tokens mean {sum(out_tok) / n:.1f} "
+          f"{min(lengths)}/{sum(lengths) / n:.0f}/{max(lengths)}, output tokens mean ~{sum(out_tok) / n:.1f} "
           f"(max_new_tokens {args.max_new_tokens}, stop: {args.stop})")
     print(f"file order  : {file_ips:7.2f} items/s ({best[False]:.1f}s)")
     print(f"length-sort : {sorted_ips:7.2f} items/s ({best[True]:.1f}s)")

@@ -1,10 +1,11 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeReport } from '../../core/report';
+import { reportInputStamp, writeReport } from '../../core/report';
 import { SubmissionError } from '../../core/submission';
 import { CliIO, UserError } from '../io';
 
 const USAGE = `usage: autoexp report [--out <file>] [--include-smoke] [--worst <n>] [--workspace <dir>]
+       autoexp report --stamp [--include-smoke] [--workspace <dir>]
 
 Writes one self-contained HTML page (default prediction/report.html; opens
 from disk, no server, no network): the leaderboard, learning curves, dev score
@@ -12,7 +13,11 @@ per topic, the lowest-scoring dev items of each experiment, and config
 differences between two experiments. Reads prediction/experiment_index.csv,
 each submission's experiment_metadata.json, the checkpoints' trainer_state.json,
 runs/<name>/infer/predictions/dev.csv and the dev data; per-item scores come
-from \`python -m autoexp_trainer score --per-item\`.`;
+from \`python -m autoexp_trainer score --per-item\`.
+
+--stamp prints a fingerprint of every file the report reads and writes
+nothing (the Nx target's cache key: those folders are git-ignored, and Nx does
+not hash ignored files).`;
 
 export default async function reportCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,6 +28,7 @@ export default async function reportCommand(argv: string[], io: CliIO): Promise<
       'include-smoke': { type: 'boolean', default: false },
       worst: { type: 'string', default: '20' },
       workspace: { type: 'string' },
+      stamp: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -34,6 +40,10 @@ export default async function reportCommand(argv: string[], io: CliIO): Promise<
   const worstCount = Number(values.worst);
   if (!Number.isInteger(worstCount) || worstCount < 1) throw new UserError(`--worst must be a whole number of items >= 1 (got '${values.worst}').`, 2);
   const root = resolve(io.cwd, values.workspace ?? '.');
+  if (values.stamp) {
+    io.stdout(await reportInputStamp({ workspaceRoot: root, includeSmoke: values['include-smoke'] }));
+    return 0;
+  }
   try {
     const { path, data, bytes } = await writeReport({
       workspaceRoot: root,

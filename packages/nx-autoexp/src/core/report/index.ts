@@ -8,3 +8,4 @@ export { trainerItemScorer, type ItemScorer } from './score-items';
 export { renderReportHtml, type RenderOptions } from './render-html';
 export { escapeHtml, jsonForScript, inlineScript } from './html-text';
 export { writeReport, defaultReportPath } from './write-report';
+export { reportInputStamp } from './input-stamp';

@@ -1,0 +1,33 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ConfigError, ConfigErrors } from '../../core/config/config-error';
+import { formatPlan, planExperiment } from '../../core/plan';
+import { CliIO, UserError } from '../io';
+
+const USAGE = `usage: autoexp plan <experiment> [--smoke] [--json] [--workspace <dir>]
+
+Prints the resolved config (with the file and line each value came from), the
+commands each target would run, and which targets would be cache hits and why.
+Runs nothing.`;
+
+export default async function planCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UserError(`give one experiment name (the folder under experiments/).\n${USAGE}`, 2);
+  const name = positionals[0].replace(/^exp-/, '');
+  try {
+    const plan = planExperiment(resolve(io.cwd, values.workspace ?? '.'), name, { smoke: values.smoke });
+    io.stdout(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ConfigErrors) throw new UserError(`invalid config:\n${err.message}`, 1);
+    throw err;
+  }
+}

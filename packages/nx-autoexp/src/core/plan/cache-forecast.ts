@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fingerprintCheckpoint, readManifest } from '../checkpoints';
+import { flattenConfig } from '../submission';
+import { runPaths } from '../pipeline/run-paths';
+import type { ResolvedExperiment } from '../config/types';
+
+export interface Forecast {
+  target: 'train' | 'infer' | 'submit';
+  /** `run` when we know it must run; `hit` when every input we track is unchanged since the last run. */
+  verdict: 'run' | 'hit';
+  why: string;
+}
+
+const readJson = (p: string): Record<string, unknown> | null => {
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * What the next `nx run exp-<name>:submit` would do, from what the last run
+ * left in runs/<name>/ (the same config-section hashes the Nx cache key uses).
+ * Data-file and trainer-code edits are Nx file inputs: `nx` itself decides those,
+ * so a `hit` here is "nothing in the config or checkpoint changed".
+ */
+export function forecast(root: string, exp: ResolvedExperiment, smoke = false): Forecast[] {
+  const p = runPaths(exp.name, smoke);
+  const out: Forecast[] = [];
+  const resolvedCfg = readJson(join(root, p.resolvedConfig));
+  let trainRuns = false;
+  if (!resolvedCfg) {
+    trainRuns = true;
+    out.push({ target: 'train', verdict: 'run', why: 'never trained (no runs/<exp>/train/resolved-config.json)' });
+  } else if (resolvedCfg.config_hash !== exp.hashes.train) {
+    trainRuns = true;
+    const changed = diffKeys(resolvedCfg, exp);
+    out.push({ target: 'train', verdict: 'run', why: `train config changed since the last train${changed.length ? `: ${changed.slice(0, 8).join(', ')}` : ''}` });
+  } else {
+    out.push({ target: 'train', verdict: 'hit', why: `train config unchanged since run ${resolvedCfg.run_id} (hash ${exp.hashes.train.slice(0, 12)})` });
+  }
+
+  let inferRuns = trainRuns;
+  const record = readJson(join(root, p.inferRecord));
+  if (trainRuns) out.push({ target: 'infer', verdict: 'run', why: 'train will produce a new checkpoint' });
+  else if (!record) {
+    inferRuns = true;
+    out.push({ target: 'infer', verdict: 'run', why: 'never inferred' });
+  } else {
+    const problem = checkpointProblem(root, p.manifest);
+    if (problem) {
+      inferRuns = true;
+      out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (npx nx run ${exp.project}:train --skip-nx-cache)` });
+    } else if (record.config_hash !== exp.hashes.infer) {
+      inferRuns = true;
+      out.push({ target: 'infer', verdict: 'run', why: 'infer config changed since the last inference' });
+    } else out.push({ target: 'infer', verdict: 'hit', why: 'infer config and checkpoint unchanged' });
+  }
+
+  const receipt = existsSync(join(root, p.receipt));
+  if (!receipt) out.push({ target: 'submit', verdict: 'run', why: 'never submitted' });
+  else if (inferRuns) out.push({ target: 'submit', verdict: 'run', why: 'runs only if the new predictions differ from the last ones (byte-identical predictions are a cache hit)' });
+  else out.push({ target: 'submit', verdict: 'hit', why: 'predictions unchanged' });
+  return out;
+}
+
+function checkpointProblem(root: string, manifestPath: string): string | null {
+  const abs = join(root, manifestPath);
+  if (!existsSync(abs)) return 'no checkpoint manifest';
+  try {
+    const m = readManifest(abs);
+    const dir = resolve(root, m.path);
+    if (!existsSync(dir)) return `the checkpoint ${m.path} is gone`;
+    if (fingerprintCheckpoint(dir) !== m.fingerprint) return `the weights in ${m.path} changed since train`;
+    return null;
+  } catch (err) {
+    return `the manifest is unreadable (${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** Dotted keys of the train-relevant sections that differ from the last resolved config. */
+function diffKeys(last: Record<string, unknown>, exp: ResolvedExperiment): string[] {
+  const now = flattenConfig({ model: exp.config.model, preprocess: exp.config.preprocess, train: exp.config.train, checkpoint: exp.config.checkpoint });
+  const before = flattenConfig({ model: last.model, preprocess: last.preprocess, train: last.train, checkpoint: last.checkpoint });
+  const ignore = /^train\.(output_dir|run_dir|command)$/;
+  const keys = new Set([...Object.keys(now), ...Object.keys(before)]);
+  return [...keys].filter((k) => !ignore.test(k) && JSON.stringify(now[k]) !== JSON.stringify(before[k])).sort();
+}

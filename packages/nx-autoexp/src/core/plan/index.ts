@@ -1,0 +1,3 @@
+export * from './plan';
+export * from './cache-forecast';
+export * from './value-sources';

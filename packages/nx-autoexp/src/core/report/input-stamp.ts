@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { indexPath } from '../submission/experiment-index';
+import { collectReport } from './collect-report';
+
+function stampOf(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+}
+
+/**
+ * One line per file the report would read (`<path> <sha256|missing>`), for an
+ * Nx runtime input: prediction/, runs/ and outputs/ are git-ignored, and Nx
+ * hashes no ignored file, so plain file inputs would never see them change.
+ * Walks the same code as the report with a no-op scorer (no Python).
+ */
+export async function reportInputStamp(opts: { workspaceRoot: string; includeSmoke?: boolean }): Promise<string> {
+  const root = resolve(opts.workspaceRoot);
+  const files = new Set<string>([indexPath(root)]);
+  let problem = '';
+  try {
+    await collectReport({ workspaceRoot: root, includeSmoke: opts.includeSmoke, scoreItems: async () => [], onInput: (p) => files.add(p) });
+  } catch (err) {
+    // A damaged index: the stamp still changes with the index, and the report target says what is wrong.
+    problem = `error ${(err as Error).message.split('\n')[0]}\n`;
+  }
+  const lines = [...files].sort().map((f) => `${relative(root, f).split(sep).join('/')} ${stampOf(f)}`);
+  return problem + lines.join('\n');
+}

@@ -1,0 +1,122 @@
+/**
+ * `autoexp report` as a real process: the compiled command (tsc into a private
+ * folder) run against a fixture workspace, scoring dev items with the real
+ * trainer (`python -m autoexp_trainer score --per-item`).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runProcess } from '../../src/core/process/run-process';
+import { buildReportWorkspace, predictionsFor } from '../../src/core/report/__fixtures__/report-workspace';
+import type { ReportData } from '../../src/core/report/types';
+
+const PKG = resolve(__dirname, '../..');
+const WS = resolve(PKG, '../..');
+const PYTHON = join(WS, '.venv/bin/python');
+let build: string;
+let driver: string;
+let root: string;
+
+beforeAll(async () => {
+  // Inside the workspace (tmp/ is git-ignored) so the build resolves csv-parse and chart.js from node_modules.
+  mkdirSync(join(WS, 'tmp'), { recursive: true });
+  build = mkdtempSync(join(WS, 'tmp', 'report-cli-build-'));
+  const tsconfig = join(build, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(PKG, 'tsconfig.lib.json'),
+      compilerOptions: { rootDir: join(PKG, 'src'), outDir: join(build, 'dist'), declaration: false, sourceMap: false, incremental: false },
+      files: [join(PKG, 'src/cli/commands/report.ts')],
+      include: [],
+    }),
+  );
+  const res = await runProcess(join(WS, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: WS, tailLines: 20 });
+  const command = join(build, 'dist/cli/commands/report.js');
+  if (!existsSync(command)) throw new Error(`tsc did not emit the report command:\n${res.tail.join('\n')}`);
+  // The same dispatch as cli/main.ts: UserError -> its exit code and message.
+  driver = join(build, 'driver.js');
+  writeFileSync(
+    driver,
+    `const { processIO, UserError } = require(${JSON.stringify(join(build, 'dist/cli/io.js'))});
+require(${JSON.stringify(command)}).default(process.argv.slice(2), processIO()).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write('autoexp report: ' + err.message + '\\n'); process.exitCode = err instanceof UserError ? err.exitCode : 1; });
+`,
+  );
+}, 120_000);
+afterAll(() => rmSync(build, { recursive: true, force: true }));
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'report-cli-'));
+  buildReportWorkspace(root);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+async function report(args: string[], env: NodeJS.ProcessEnv = { AUTOEXP_PYTHON: PYTHON }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const res = await runProcess(process.execPath, [driver, ...args], { cwd: root, env: { ...process.env, ...env }, onStdoutLine: (l) => out.push(l), onStderrLine: (l) => err.push(l) });
+  return { code: res.exitCode, out: out.join('\n'), err: err.join('\n') };
+}
+
+const embedded = (html: string): ReportData => JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]);
+
+it('writes prediction/report.html with per-item scores from the trainer', async () => {
+  const r = await report([]);
+  expect(r.err).not.toMatch(/unexpected error/);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^report: prediction\/report\.html \(2 experiments, \d+ KiB\)$/);
+  const data = embedded(readFileSync(join(root, 'prediction/report.html'), 'utf8'));
+  const [alpha, beta] = data.experiments;
+  expect([alpha.experiment, beta.experiment]).toEqual(['exp-alpha', 'exp-beta']);
+  // Exact copies of the reference score 1 on each ROUGE: 3 in all; alpha copied the even items.
+  expect(alpha.items?.count).toBe(25);
+  expect(alpha.items?.worst).toHaveLength(20);
+  expect(alpha.items?.worst.every((w) => w.score < 3)).toBe(true);
+  expect(alpha.items?.worst.map((w) => Number(w.fname.split('_')[1]) % 2)).toEqual([...Array(12).fill(1), ...Array(8).fill(0)]);
+  expect(alpha.items?.topics.find((t) => t.topic === '날씨')?.score).toBeCloseTo(3, 5);
+  // The prediction shown is the one in runs/, next to the reference and dialogue.
+  const w = alpha.items!.worst[0];
+  expect(w.prediction).toBe(predictionsFor('alpha').find((p) => p.fname === w.fname)!.summary);
+  expect(beta.notes.join('\n')).toContain('checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
+  expect(r.err).toContain('report: note: exp-beta: checkpoint folder gone');
+}, 60_000);
+
+it('--stamp lists what the report reads and changes with it', async () => {
+  const a = await report(['--stamp']);
+  expect(a.code).toBe(0);
+  expect(a.out).toMatch(/^data\/rep\/dev\.csv [0-9a-f]{64}$/m);
+  expect(a.out).toMatch(/^outputs\/alpha\/run1\/checkpoint-60\/trainer_state\.json [0-9a-f]{64}$/m);
+  expect(a.out).toMatch(/^prediction\/experiment_index\.csv [0-9a-f]{64}$/m);
+  expect(a.out).toMatch(/^runs\/beta\/infer\/predictions\/dev\.csv [0-9a-f]{64}$/m);
+  expect(existsSync(join(root, 'prediction/report.html'))).toBe(false);
+  rmSync(join(root, 'runs/beta/infer/predictions/dev.csv'));
+  const b = await report(['--stamp']);
+  expect(b.out).toMatch(/^runs\/beta\/infer\/predictions\/dev\.csv missing$/m);
+}, 30_000);
+
+it('a damaged index is an error naming the file; the last report is kept', async () => {
+  writeFileSync(join(root, 'prediction/report.html'), 'previous report');
+  writeFileSync(join(root, 'prediction/experiment_index.csv'), 'experiment,timestamp\n"unclosed,1\n');
+  const r = await report([]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/experiment_index\.csv: not a valid CSV file/);
+  expect(readFileSync(join(root, 'prediction/report.html'), 'utf8')).toBe('previous report');
+  const stamp = await report(['--stamp']);
+  expect(stamp.code).toBe(0);
+  expect(stamp.out).toMatch(/^error .*not a valid CSV file/);
+}, 30_000);
+
+it('without Python the page is still written, with the reason at the top', async () => {
+  const r = await report(['--out', 'elsewhere/r.html'], { AUTOEXP_PYTHON: join(root, 'no-such-python') });
+  expect(r.code).toBe(0);
+  const data = embedded(readFileSync(join(root, 'elsewhere/r.html'), 'utf8'));
+  expect(data.experiments.map((e) => e.items)).toEqual([null, null]);
+  expect(data.notes.join('\n')).toMatch(/could not|unavailable/);
+}, 30_000);
+
+it('rejects a bad --worst', async () => {
+  const r = await report(['--worst', '0']);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('--worst must be a whole number of items >= 1');
+});
