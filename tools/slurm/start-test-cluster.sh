@@ -77,6 +77,12 @@ PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP OverSubscr
 EOF
 }
 
+# One start at a time: test files running in parallel may all call this script.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/autoexp-slurm-test.lock"
+  flock -w 900 9 || die 4 "another start-test-cluster.sh has held ${TMPDIR:-/tmp}/autoexp-slurm-test.lock for 15 minutes"
+fi
+
 # Fast path: up with this very configuration (a second run, or another test file started it).
 if command -v sinfo >/dev/null 2>&1 && [ -f "$CONF" ] && [ "$(cat "$CONF")" = "$(conf_text)" ] \
   && timeout 10 scontrol ping 2>/dev/null | grep -q 'is UP' && ready_state "$(node_state)"; then
@@ -118,7 +124,12 @@ chmod 755 /run/munge
 if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   say "starting munged"
   rm -f /run/munge/munged.pid
-  if id munge >/dev/null 2>&1; then runuser -u munge -- /usr/sbin/munged || true; else /usr/sbin/munged --force || true; fi
+  # 9>&-: a daemon must not inherit the start lock (it would hold it for good).
+  if id munge >/dev/null 2>&1; then
+    runuser -u munge -- /usr/sbin/munged </dev/null >/dev/null 2>&1 9>&- || true
+  else
+    /usr/sbin/munged --force </dev/null >/dev/null 2>&1 9>&- || true
+  fi
   for _ in $(seq 1 20); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.5; done
   munge -n 2>/dev/null | unmunge >/dev/null 2>&1 || die 4 "munged does not answer; see /var/log/munge/munged.log"
 fi
@@ -141,15 +152,15 @@ fi
 # (select plugin parameters are only read at start).
 if [ "$changed" = 1 ] && { running "$CTLD_PID" || running "$SLURMD_PID"; }; then
   say "slurm.conf changed: restarting the daemons"
-  bash "$(dirname "$0")/stop-test-cluster.sh" --keep-munge >/dev/null || true
+  bash "$(dirname "$0")/stop-test-cluster.sh" --keep-munge >/dev/null 9>&- || true
 fi
 if ! running "$CTLD_PID"; then
   say "starting slurmctld"
-  /usr/sbin/slurmctld -i >>"$LOG_DIR/slurmctld.log" 2>&1 || die 4 "slurmctld did not start; see $LOG_DIR/slurmctld.log"
+  /usr/sbin/slurmctld -i </dev/null >>"$LOG_DIR/slurmctld.log" 2>&1 9>&- || die 4 "slurmctld did not start; see $LOG_DIR/slurmctld.log"
 fi
 if ! running "$SLURMD_PID"; then
   say "starting slurmd"
-  /usr/sbin/slurmd >>"$LOG_DIR/slurmd.log" 2>&1 || die 4 "slurmd did not start; see $LOG_DIR/slurmd.log"
+  /usr/sbin/slurmd </dev/null >>"$LOG_DIR/slurmd.log" 2>&1 9>&- || die 4 "slurmd did not start; see $LOG_DIR/slurmd.log"
 fi
 
 # 5. Wait for the node.

@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     module = importlib.import_module(f"autoexp_trainer.commands.{name}")
-    return int(module.main(rest))
+    try:
+        return int(module.main(rest))
+    except SystemExit as exc:  # a command whose argparse exits (e.g. --help) still returns a code
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 
 
 def entrypoint() -> None:

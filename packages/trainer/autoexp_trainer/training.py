@@ -234,6 +234,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
         dev_rows = load_examples(cfg.data.dev, need_summary=True, limit=t.max_eval_samples, what="dev")
     if m.quantization == "4bit":
         check_qlora_available()
+    args = build_training_args(cfg, seq2seq=m.type == "seq2seq")  # rejects bad train.* before any write
     run_dir = Path(t.run_dir)
     _check_run_dir(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -271,7 +272,6 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
             train_ds = encode_causal(tokenizer, dialogues, summaries, settings)
             eval_ds = encode_causal(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
 
-        args = build_training_args(cfg, seq2seq=seq2seq)
         score_fn = make_score_fn(dev_summaries) if dev_rows else None
         callbacks = [ProgressEventsCallback(emitter, cfg.run_id, device), SavePreprocessCallback(settings)]
         if t.early_stopping_patience:

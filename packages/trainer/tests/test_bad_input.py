@@ -109,6 +109,7 @@ def test_unknown_extra_arg_exits_4(tmp_path, dataset, capsys):
     cfg = make_config(tmp_path, dataset, extra_args={"evaluation_strategy": "steps"})
     rc, _, err = _train(tmp_path, cfg, capsys)
     assert rc == 4 and "train.extra_args.evaluation_strategy" in err
+    assert not Path(cfg["train"]["run_dir"]).exists()
 
 
 def test_save_steps_not_multiple_of_eval_steps_exits_4(tmp_path, dataset, capsys):
@@ -161,3 +162,10 @@ def test_cli_subprocess_reports_exit_code(tmp_path, dataset):
     assert proc.returncode == 4
     assert proc.stdout == ""  # errors never pollute the JSON event stream
     assert "model.architecture" in proc.stderr
+
+
+def test_dispatcher_routes_every_command(capsys):
+    for name in ("train", "predict", "score"):
+        assert dispatch([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--config" in out and "--checkpoint" in out and "--predictions" in out

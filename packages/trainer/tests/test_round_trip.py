@@ -80,3 +80,69 @@ def test_train_predict_score(model, trained, dataset, tmp_path, capsys):
     result = score_texts([p["summary"] for p in preds], [[r["summary"]] for r in refs])
     assert 0.0 <= result["score"] <= 3.0
     assert result["score"] == pytest.approx(result["rouge1"] + result["rouge2"] + result["rougeL"])
+
+
+def test_sigterm_marks_the_run_failed(tmp_path, dataset):
+    """An orchestrator timeout kills the trainer: the run record must not stay "running"."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import make_config, write_config
+    from helpers import PACKAGE_ROOT
+
+    cfg = make_config(tmp_path, dataset, "bart", max_steps=100000, eval_steps=100000, save_steps=100000,
+                      logging_steps=1)
+    env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT), HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "autoexp_trainer", "train", "--config",
+                             str(write_config(tmp_path, cfg))], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        for line in proc.stdout:  # wait until training is really under way
+            if json.loads(line)["event"] == "log":
+                break
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert rc == 128 + signal.SIGTERM
+    record = json.loads((Path(cfg["train"]["run_dir"]) / "autoexp_run.json").read_text())
+    assert record["status"] == "failed" and record["finished_at"]
+
+
+def test_pretrained_local_model_gets_the_dialogue_tokens(tmp_path, dataset, capsys):
+    """model.init: pretrained from a local folder (how KoBART is used, minus the download)."""
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from autoexp_trainer.commands import train as train_cmd
+    from autoexp_trainer.tokenizer_builder import train_tokenizer
+
+    from conftest import make_config, make_rows, write_config
+
+    rows = make_rows(40, 1)
+    tok = train_tokenizer([r["dialogue"] for r in rows], 300, [], "seq2seq")  # no dialogue tokens
+    assert len(tok.tokenize("#Person1#")) > 1
+    base_cfg = AutoConfig.for_model("bart", vocab_size=len(tok), d_model=32, encoder_layers=1, decoder_layers=1,
+                                    encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
+                                    decoder_ffn_dim=64, pad_token_id=0, eos_token_id=1, bos_token_id=3,
+                                    decoder_start_token_id=3, forced_eos_token_id=1)
+    base = tmp_path / "pretrained"
+    AutoModelForSeq2SeqLM.from_config(base_cfg).save_pretrained(base)
+    tok.save_pretrained(base)
+
+    cfg = make_config(tmp_path, dataset, "bart", max_steps=4, eval_steps=2, save_steps=2)
+    cfg["model"].update(init="pretrained", name_or_path=str(base), architecture=None, config_overrides={})
+    rc = train_cmd.main(["--config", str(write_config(tmp_path, cfg))])
+    assert rc == 0, capsys.readouterr().err[-2000:]
+    best = Path(json.loads((Path(cfg["train"]["run_dir"]) / "autoexp_run.json").read_text())["best_checkpoint"])
+    saved_tok = AutoTokenizer.from_pretrained(best)
+    assert saved_tok.tokenize("#Person1#") == ["#Person1#"]
+    assert len(saved_tok) == len(tok) + 15
+    model = AutoModelForSeq2SeqLM.from_pretrained(best)
+    assert model.get_input_embeddings().weight.shape[0] == len(saved_tok)
+    out = tmp_path / "p.csv"
+    assert predict_cmd.main(["--checkpoint", str(best), "--input", str(dataset["test"]), "--output", str(out),
+                             "--max-new-tokens", "8"]) == 0
+    assert len(read_csv(out)) == len(read_csv(dataset["test"]))

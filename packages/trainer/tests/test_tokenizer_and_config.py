@@ -55,3 +55,26 @@ def test_config_defaults_and_eval_no(tmp_path):
     raw["train"]["eval_strategy"] = "steps"
     with pytest.raises(ConfigError, match="data.dev"):
         parse_config(raw)
+
+
+def test_mixed_precision_only_where_supported(tmp_path, capsys):
+    import torch
+
+    from autoexp_trainer.training import build_training_args
+
+    raw = make_config(tmp_path, {"train": "a.csv", "dev": "b.csv", "test": "c.csv"}, bf16=True)
+    args = build_training_args(parse_config(raw), seq2seq=True)
+    if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+        assert args.bf16 is True
+    else:
+        assert args.bf16 is False
+        assert "train.bf16 is true but this device has no bf16 support" in capsys.readouterr().err
+    assert args.predict_with_generate and args.generation_max_length == 32
+    assert args.metric_for_best_model == "eval_score" or args.metric_for_best_model == "score"
+
+
+def test_early_stopping_needs_load_best(tmp_path):
+    raw = make_config(tmp_path, {"train": "a.csv", "dev": "b.csv", "test": "c.csv"},
+                      early_stopping_patience=2, load_best_model_at_end=False)
+    with pytest.raises(ConfigError, match="early_stopping_patience"):
+        parse_config(raw)

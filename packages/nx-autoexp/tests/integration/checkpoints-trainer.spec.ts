@@ -3,8 +3,9 @@
  * (packages/trainer) trains a random-init 2-layer BART on a few Korean rows
  * with save_total_limit=2 + load_best_model_at_end, so HF rotation leaves the
  * best and the newest checkpoint. The finder must pick trainer_state's best,
- * and the manifest must catch a later change. Slow-ish (one CPU training run,
- * ~20-40 s), which is why it trains once for all assertions.
+ * and the manifest must catch a later change. A second tiny run trains a LoRA
+ * adapter on a random llama base (adapter checkpoints + base_model/). Slow-ish
+ * (two CPU training runs, ~15-30 s each), so each trains once for its assertions.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,16 @@ function rows(n: number, seed: number, withSummary: boolean): string[][] {
     out.push(withSummary ? [`r${seed}_${i}`, dialogue, `#Person1#와 #Person2#는 ${p}에서 만날 약속을 잡는다.`, '예약'] : [`r${seed}_${i}`, dialogue]);
   }
   return out;
+}
+
+async function train(configPath: string): Promise<void> {
+  const res = await runProcess(PYTHON, ['-m', 'autoexp_trainer', 'train', '--config', configPath], {
+    cwd: join(WS, 'packages/trainer'),
+    env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false', PYTHONPATH: join(WS, 'packages/trainer') },
+    timeoutMs: 240_000,
+    tailLines: 30,
+  });
+  if (res.exitCode !== 0) throw new Error(`trainer failed (exit ${res.exitCode}) for ${configPath}:\n${res.tail.join('\n')}`);
 }
 
 beforeAll(async () => {
@@ -65,17 +76,41 @@ beforeAll(async () => {
     },
   };
   writeFileSync(join(ws, 'resolved-config.json'), JSON.stringify(config));
-  const res = await runProcess(PYTHON, ['-m', 'autoexp_trainer', 'train', '--config', join(ws, 'resolved-config.json')], {
-    cwd: join(WS, 'packages/trainer'),
-    env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false', PYTHONPATH: join(WS, 'packages/trainer') },
-    timeoutMs: 240_000,
-    tailLines: 30,
-  });
-  if (res.exitCode !== 0) throw new Error(`trainer failed (exit ${res.exitCode}):\n${res.tail.join('\n')}`);
+  await train(join(ws, 'resolved-config.json'));
   const states = ['checkpoint-16', 'checkpoint-12', 'checkpoint-8', 'checkpoint-4'].map((c) => join(runDir, c, 'trainer_state.json')).filter(existsSync);
   trainerBest = JSON.parse(readFileSync(states[0], 'utf8')).best_model_checkpoint;
 }, 300_000);
 afterAll(() => ws && rmSync(ws, { recursive: true, force: true }));
+
+describe('a LoRA run (adapter checkpoints, base_model/ beside them)', () => {
+  let loraRun: string;
+  beforeAll(async () => {
+    const cfg = JSON.parse(readFileSync(join(ws, 'resolved-config.json'), 'utf8'));
+    loraRun = join(ws, 'outputs', 'lora', 'run-lora');
+    cfg.experiment = 'lora';
+    cfg.run_id = 'run-lora';
+    cfg.model = {
+      ...cfg.model, type: 'causal_lm', architecture: 'llama',
+      config_overrides: { hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 2, intermediate_size: 64, max_position_embeddings: 256 },
+      lora: { r: 4, alpha: 8, dropout: 0.0, target_modules: ['q_proj', 'v_proj'] },
+    };
+    cfg.train = { ...cfg.train, output_dir: join(ws, 'outputs', 'lora'), run_dir: loraRun, max_steps: 8 };
+    writeFileSync(join(ws, 'lora-config.json'), JSON.stringify(cfg));
+    await train(join(ws, 'lora-config.json'));
+  }, 300_000);
+
+  it('finds the adapter checkpoints, skips the base model, and picks trainer_state best', () => {
+    const r = findCheckpoint({ root: join(ws, 'outputs', 'lora'), policy: 'best', runId: 'run-lora' });
+    expect(r.candidates.length).toBeGreaterThanOrEqual(1);
+    expect(r.candidates.map((c) => [c.kind, c.valid])).toEqual(r.candidates.map(() => ['adapter', true]));
+    expect(r.candidates.some((c) => c.path.includes('base_model'))).toBe(false);
+    const state = JSON.parse(readFileSync(join(loraRun, 'checkpoint-8', 'trainer_state.json'), 'utf8'));
+    expect(r.selected?.path).toBe(state.best_model_checkpoint);
+    const m = buildManifest(r, { workspaceRoot: ws, experiment: 'lora', policy: 'best' });
+    expect(m.kind).toBe('adapter');
+    expect(verifyManifest(m, ws)).toEqual({ ok: true });
+  });
+});
 
 it('picks trainer_state best_model_checkpoint of the run the trainer recorded', () => {
   const r = findCheckpoint({ root: join(ws, 'outputs', 'tiny'), policy: 'best', runId: '20261126T081500Z-0000abcd' });

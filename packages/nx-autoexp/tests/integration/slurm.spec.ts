@@ -134,7 +134,8 @@ describeWithCluster(cluster)('slurm runner on a real single-node cluster', () =>
     const ids = runs.map((r) => r.res.jobId);
     expect(new Set(ids).size).toBe(3);
     runs.forEach((r, i) => {
-      expect(r.res.exitCode).toBe(0);
+      // The tail rides along so a failure shows what the job said.
+      expect({ exitCode: r.res.exitCode, tail: r.res.tail }).toEqual({ exitCode: 0, tail: [`job ${i + 1} on ${r.res.jobId}`] });
       expect(r.lines).toEqual([`job ${i + 1} on ${r.res.jobId}`]);
     });
   });

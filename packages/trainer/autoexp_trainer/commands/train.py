@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 
 from ..cli import ArgumentParser, command
@@ -19,6 +20,24 @@ def build_parser() -> ArgumentParser:
     return p
 
 
+@contextlib.contextmanager
+def _exit_on_sigterm():
+    """A killed run (orchestrator timeout) unwinds like an error, so autoexp_run.json says "failed"."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @command
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
@@ -26,7 +45,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     emitter = EventEmitter(sys.stdout)
     # Libraries print to stdout; keep it JSON-lines only by sending the rest to stderr.
-    with contextlib.redirect_stdout(sys.stderr):
+    with _exit_on_sigterm(), contextlib.redirect_stdout(sys.stderr):
         from ..training import run_training
 
         result = run_training(cfg, emitter)

@@ -1,5 +1,5 @@
 import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { RUN_RECORD, readRunRecord } from './run-records';
 import { RunInfo } from './types';
 import { ADAPTER_WEIGHT_NAMES, FULL_WEIGHT_NAMES } from './weight-files';
@@ -33,6 +33,18 @@ export interface FoundFolder {
 export interface Discovery {
   folders: FoundFolder[];
   runs: RunInfo[];
+  /** With `deferRuns`: depth below root of each run folder, whose inside was not walked. */
+  runDepth: Map<string, number>;
+}
+
+export interface DiscoverOptions {
+  maxDepth?: number;
+  /**
+   * Stop at folders holding a run record (found by one stat, not a listing)
+   * and leave their inside for later: resolving one run of many then lists
+   * only that run's folder. Without it every folder is walked.
+   */
+  deferRuns?: boolean;
 }
 
 // Folders that never hold the trained checkpoint. base_model/ is the random
@@ -60,16 +72,18 @@ function entryType(dir: string, e: Dirent): 'dir' | 'file' | 'broken' | 'other' 
   }
 }
 
-export function discover(root: string, maxDepth = 4): Discovery {
+export function discover(root: string, options: DiscoverOptions = {}): Discovery {
+  const maxDepth = options.maxDepth ?? 4;
   const folders: FoundFolder[] = [];
   const runs: RunInfo[] = [];
+  const runDepth = new Map<string, number>();
   const seen = new Set<string>();
 
   const rootStep = STEP_DIR.exec(basename(root));
   if (rootStep) {
     // The user pointed at one checkpoint folder.
     folders.push({ path: root, type: 'step', step: Number(rootStep[1]) });
-    return { folders, runs };
+    return { folders, runs, runDepth };
   }
 
   // `real` is the folder's realpath: computed by a syscall only at the root and
@@ -77,6 +91,14 @@ export function discover(root: string, maxDepth = 4): Discovery {
   const visit = (dir: string, real: string, depth: number, isRoot: boolean) => {
     if (seen.has(real)) return;
     seen.add(real);
+    if (options.deferRuns) {
+      const record = dir + sep + RUN_RECORD;
+      if (isFile(record)) {
+        runs.push(readRunRecord(record));
+        runDepth.set(dir, depth);
+        return;
+      }
+    }
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -120,18 +142,13 @@ export function discover(root: string, maxDepth = 4): Discovery {
     }
   };
   visit(root, realpathSync.native(root), 0, true);
-  return { folders, runs };
+  return { folders, runs, runDepth };
 }
 
-/** The run a folder belongs to: its nearest ancestor (up to root) holding a run record. */
-export function runOf(path: string, root: string, runsByDir: Map<string, RunInfo>): RunInfo | null {
-  let d = path;
-  for (;;) {
-    const r = runsByDir.get(d);
-    if (r) return r;
-    if (d === root) return null;
-    const up = dirname(d);
-    if (up === d) return null;
-    d = up;
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
 }

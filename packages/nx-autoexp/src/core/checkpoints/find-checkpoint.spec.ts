@@ -236,7 +236,7 @@ describe('several runs in one output folder', () => {
     expect(r.run?.run_id).toBe('r-a2');
     expect(names(r.candidates)).toEqual(['exp-a-second/checkpoint-10', 'exp-a-second/checkpoint-20', 'exp-a-second/checkpoint-30']);
     expect(r.selected?.step).toBe(20);
-    expect(r.selected?.reason).toMatch(/; run r-a2$/);
+    expect(r.selected?.reason).toMatch(/; run r-a2 \(newest completed run with experiment a\)$/);
     expect(r.runs).toHaveLength(4);
   });
 
@@ -273,6 +273,14 @@ describe('several runs in one output folder', () => {
     const r = findCheckpoint({ root, policy: 'latest', experiment: 'x' });
     expect(r.selected).toBeNull();
     expect(r.note).toMatch(/no completed run with experiment x .*r1 .*running/);
+  });
+
+  it('without a filter and no completed run, shows the newest run and says it is unfinished', () => {
+    const a = join(root, 'only');
+    writeRunRecord(a, { run_id: 'r1', experiment: 'x', config_hash: 'h', status: 'running', started_at: '2026-11-23T10:00:00Z' });
+    writeCheckpoint(join(a, 'checkpoint-1'));
+    const r = findCheckpoint({ root: a, policy: 'latest' });
+    expect(r.selected?.reason).toMatch(/; run r1 \(newest run; status running, no completed run here\)$/);
   });
 
   it('works when root is the run folder itself', () => {

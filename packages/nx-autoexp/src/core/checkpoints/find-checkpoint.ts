@@ -1,6 +1,6 @@
 import { isAbsolute, resolve, basename, dirname } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
-import { Discovery, FoundFolder, STEP_DIR, discover, runOf } from './discover';
+import { existsSync } from 'node:fs';
+import { Discovery, FoundFolder, STEP_DIR, discover } from './discover';
 import { RUN_RECORD, chooseRun, readRunRecord } from './run-records';
 import { TrainerState, defaultMode, metricByStep, readTrainerState, resolveMetricName } from './trainer-state';
 import { Candidate, FindOptions, FinderResult, MetricMode, RunInfo } from './types';
@@ -138,7 +138,7 @@ function chooseBest(all: Scored[], valid: Scored[], newest: Scored | null, metri
   return { chosen: latest.chosen, reason: `${latest.reason} (fallback: ${why})`, fallback: `${why}; chose the latest` };
 }
 
-function finish(scored: Scored[], opts: FindOptions, extra: Pick<FinderResult, 'runDir' | 'runs' | 'run' | 'note'>): FinderResult {
+function finish(scored: Scored[], opts: FindOptions, extra: Pick<FinderResult, 'runDir' | 'runs' | 'run' | 'note'>, runHow?: string): FinderResult {
   const valid = scored.filter((s) => s.c.valid);
   // Metrics come from the newest state (log_history is cumulative) plus any state already read.
   const newest = newestState(valid);
@@ -153,7 +153,7 @@ function finish(scored: Scored[], opts: FindOptions, extra: Pick<FinderResult, '
   else if (opts.policy === 'latest') choice = chooseLatest(valid);
   else choice = chooseBest(scored, valid, newest, metric, mode);
   const result: FinderResult = {
-    selected: choice.chosen ? { ...choice.chosen.c, reason: extra.run && opts.policy !== 'path' ? `${choice.reason}; run ${extra.run.run_id ?? extra.run.runDir}` : choice.reason } : null,
+    selected: choice.chosen ? { ...choice.chosen.c, reason: extra.run && runHow ? `${choice.reason}; run ${extra.run.run_id ?? extra.run.runDir} (${runHow})` : choice.reason } : null,
     candidates: scored.map((s) => s.c).sort(byFolderThenStep),
     metricName: metric,
     ...extra,
@@ -174,9 +174,9 @@ function nearestRunRecord(dir: string, levels = 4): RunInfo | null {
   return null;
 }
 
-/** Every candidate under root (all runs), validated; no choice. */
+/** Every candidate under root (all runs), validated; no choice. Throws when root cannot be read. */
 export function listCheckpoints(root: string, maxDepth = 4): { candidates: Candidate[]; runs: RunInfo[] } {
-  const found: Discovery = discover(resolve(root), maxDepth);
+  const found: Discovery = discover(resolve(root), { maxDepth });
   return { candidates: found.folders.map((f) => evaluate(f).c).sort(byFolderThenStep), runs: found.runs };
 }
 
@@ -193,24 +193,20 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
     const p = isAbsolute(opts.path) ? opts.path : resolve(root, opts.path);
     const m = STEP_DIR.exec(basename(p));
     const run = nearestRunRecord(dirname(p));
-    const isDir = (() => {
-      try {
-        return statSync(p).isDirectory();
-      } catch {
-        return false;
-      }
-    })();
-    const folder: FoundFolder = { path: p, type: m ? 'step' : isDir ? 'model' : 'step', step: m ? Number(m[1]) : null };
+    const folder: FoundFolder = { path: p, type: m ? 'step' : 'model', step: m ? Number(m[1]) : null };
     return finish([evaluate(folder)], opts, { runDir: run?.runDir ?? null, runs: run ? [run] : [], run });
   }
 
+  const maxDepth = opts.maxDepth ?? 4;
+  const unreadable = (dir: string, err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return code === 'ENOENT' ? `the folder ${dir} does not exist (did the trainer write elsewhere? check train.output_dir)` : `cannot read the folder ${dir} (${code})`;
+  };
   let found: Discovery;
   try {
-    found = discover(root, opts.maxDepth ?? 4);
+    found = discover(root, { maxDepth, deferRuns: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const note = code === 'ENOENT' ? `the folder ${root} does not exist (did the trainer write elsewhere? check train.output_dir)` : `cannot read the folder ${root} (${code})`;
-    return finish([], opts, { runDir: null, runs: [], run: null, note });
+    return finish([], opts, { runDir: null, runs: [], run: null, note: unreadable(root, err) });
   }
   if (found.runs.length === 0) {
     // The user's own trainer: no records, so every checkpoint under root counts.
@@ -218,7 +214,13 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
   }
   const choice = chooseRun(found.runs, opts);
   if (!choice.run) return finish([], opts, { runDir: null, runs: found.runs, run: null, note: choice.note });
-  const runsByDir = new Map(found.runs.map((r) => [r.runDir, r]));
-  const mine = found.folders.filter((f) => runOf(f.path, root, runsByDir) === choice.run);
-  return finish(mine.map(evaluate), opts, { runDir: choice.run.runDir, runs: found.runs, run: choice.run });
+  const run = choice.run;
+  // Only now list the chosen run's folder: the other runs' insides are never read.
+  let inside: Discovery;
+  try {
+    inside = discover(run.runDir, { maxDepth: maxDepth - (found.runDepth.get(run.runDir) ?? 0) });
+  } catch (err) {
+    return finish([], opts, { runDir: run.runDir, runs: found.runs, run, note: unreadable(run.runDir, err) });
+  }
+  return finish(inside.folders.map(evaluate), opts, { runDir: run.runDir, runs: found.runs, run }, choice.how);
 }

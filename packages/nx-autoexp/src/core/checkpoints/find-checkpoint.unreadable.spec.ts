@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpRoot, writeCheckpoint } from './__fixtures__/build-tree';
+import { tmpRoot, writeCheckpoint, writeRunRecord } from './__fixtures__/build-tree';
 import { findCheckpoint } from './find-checkpoint';
 
 /**
@@ -69,4 +69,19 @@ it('an unreadable root is reported in the result, naming it', () => {
   const r = findCheckpoint({ root, policy: 'best' });
   expect(r.selected).toBeNull();
   expect(r.note).toBe(`cannot read the folder ${root} (EACCES)`);
+});
+
+it("resolving one run never lists the other runs' folders (an unreadable other run does not matter)", () => {
+  const mine = join(root, 'run-a');
+  const other = join(root, 'run-b');
+  writeRunRecord(mine, { run_id: 'a', experiment: 'x', config_hash: 'h', status: 'completed', started_at: '2026-11-01T00:00:00Z' });
+  writeCheckpoint(join(mine, 'checkpoint-3'));
+  writeRunRecord(other, { run_id: 'b', experiment: 'y', config_hash: 'h2', status: 'completed', started_at: '2026-11-02T00:00:00Z' });
+  writeCheckpoint(join(other, 'checkpoint-4'));
+  mockDenied.add(other);
+  const r = findCheckpoint({ root, policy: 'latest', experiment: 'x' });
+  expect(r.selected?.path).toBe(join(mine, 'checkpoint-3'));
+  expect(r.candidates).toHaveLength(1);
+  // ...while choosing that run lists it, and reports it cannot
+  expect(findCheckpoint({ root, policy: 'latest', runId: 'b' }).note).toBe(`cannot read the folder ${other} (EACCES)`);
 });

@@ -87,7 +87,7 @@ describe('manifest', () => {
       step: 40,
       kind: 'full',
       policy: 'best',
-      reason: 'best: best_model_checkpoint checkpoint-40 in trainer_state.json of checkpoint-60 (global_step 60), eval_score=0.41; run 20261126T081500Z-3fa2c1d0',
+      reason: 'best: best_model_checkpoint checkpoint-40 in trainer_state.json of checkpoint-60 (global_step 60), eval_score=0.41; run 20261126T081500Z-3fa2c1d0 (newest completed run with experiment demo)',
       metric: { name: 'eval_score', value: 0.41 },
       fingerprint: fingerprintCheckpoint(join(run, 'checkpoint-40')),
       run_id: '20261126T081500Z-3fa2c1d0',

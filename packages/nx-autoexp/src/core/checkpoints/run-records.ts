@@ -67,7 +67,8 @@ function describe(runs: RunInfo[]): string {
 /**
  * runId: that run (any status: the caller named it). Else configHash: newest
  * completed run with that hash. Else experiment: newest completed run of it.
- * Else newest completed run of all.
+ * Else newest completed run of all, or, when none completed, the newest run
+ * (a folder inspected mid-training).
  */
 export function chooseRun(runs: RunInfo[], by: { runId?: string; configHash?: string; experiment?: string }): RunChoice {
   if (by.runId) {
@@ -86,6 +87,11 @@ export function chooseRun(runs: RunInfo[], by: { runId?: string; configHash?: st
   }
   if (pool.length === 0) return { run: null, note: `no run record with ${what}; runs found: ${describe(runs)}` };
   const done = pool.filter((r) => r.status === 'completed');
+  if (done.length === 0 && !by.configHash && !by.experiment) {
+    // Nothing asked for (someone inspecting a folder, maybe mid-training): show the newest run, saying so.
+    const run = newestRun(pool)!;
+    return { run, how: `newest run; status ${run.status ?? 'unknown'}, no completed run here` };
+  }
   if (done.length === 0) {
     return { run: null, note: `no completed run with ${what} (found: ${describe(pool)}); pass the run id to use an unfinished run` };
   }

@@ -1,5 +1,6 @@
 /** Launchers: where train and infer commands run (a slurm cluster; local is runProcess itself). */
 export { createSlurmRunner } from './slurm-runner';
+export { selectRunner } from './select-runner';
 export type { SlurmRunner, SlurmRunnerOptions, SlurmRunResult } from './slurm-runner';
 export { buildJobScript, sbatchDirectives, jobEnvironment, shellQuote, JobScriptError, outputFile, errorFile } from './job-script';
 export type { JobScriptInput } from './job-script';

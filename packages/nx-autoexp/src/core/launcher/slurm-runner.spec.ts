@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SlurmConfig } from '../config/types';
-import type { ProcessRunner, RunProcessResult } from '../process/run-process';
+import type { CommandRunner } from './slurm-command';
 import { createSlurmRunner } from './slurm-runner';
 
 const cfg: SlurmConfig = { partition: 'debug', gpus: null, cpus: 1, mem: null, time: '00:10:00', account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 0.02 };
@@ -19,17 +19,15 @@ interface Reply {
 }
 type Handler = (args: string[]) => Reply;
 
-/** A fake `exec`: each slurm command answers through a handler; every call is recorded. */
+/** A fake `exec`: each slurm command answers through a handler (none: not installed); every call is recorded. */
 function fakeSlurm(handlers: Record<string, Handler>) {
   const calls: string[][] = [];
-  const exec: ProcessRunner = async (command, args, options = {}) => {
+  const exec: CommandRunner = async (command, args) => {
     calls.push([command, ...args]);
     const h = handlers[command];
-    const r: Reply = h ? h(args) : { exitCode: 127, stderr: `spawn ${command} ENOENT` };
-    for (const l of (r.stdout ?? '').split('\n').filter(Boolean)) options.onStdoutLine?.(l);
-    const err = (r.stderr ?? '').split('\n').filter(Boolean);
-    const res: RunProcessResult = { exitCode: r.exitCode ?? 0, signal: null, timedOut: !!r.timedOut, aborted: false, durationMs: 1, tail: err, stderrTail: err };
-    return res;
+    if (!h) return { exitCode: null, stdout: '', stderr: `spawn ${command} ENOENT`, timedOut: false, notFound: true };
+    const r = h(args);
+    return { exitCode: r.timedOut ? null : (r.exitCode ?? 0), stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: !!r.timedOut, notFound: false };
   };
   return { exec, calls, count: (c: string) => calls.filter((x) => x[0] === c).length };
 }

@@ -10,8 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SlurmConfig } from '../config/types';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { ProcessRunner, RunProcessOptions, RunProcessResult, runProcess } from '../process/run-process';
+import type { RunProcessOptions, RunProcessResult } from '../process/run-process';
 import { FileTail } from './file-tail';
+import { CommandOutput, CommandRunner, runSlurmCommand } from './slurm-command';
 import { JobScriptError, buildJobScript, errorFile, outputFile } from './job-script';
 import { FinalState, describeJobEnd, isActiveState, mapFinalState, parseSacct, parseScontrol, parseSqueue } from './slurm-state';
 
@@ -49,13 +50,8 @@ export interface SlurmRunnerOptions {
   controllerGraceMs?: number;
   /** After scancel, how long to wait for the job to leave the queue (default 2 min). */
   cancelWaitMs?: number;
-  /** Runs the slurm commands (tests swap it); default runProcess. */
-  exec?: ProcessRunner;
-}
-
-interface Captured {
-  res: RunProcessResult;
-  stdout: string;
+  /** Runs the slurm client commands (tests swap it); default runSlurmCommand. */
+  exec?: CommandRunner;
 }
 
 /** A sleep that an abort can cut short, so Ctrl-C is acted on at once rather than after a poll interval. */
@@ -90,7 +86,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
     scontrol: opts.scontrol ?? 'scontrol',
     scancel: opts.scancel ?? 'scancel',
   };
-  const exec = opts.exec ?? runProcess;
+  const exec = opts.exec ?? runSlurmCommand;
   const log = opts.log ?? (() => undefined);
   const commandTimeoutMs = opts.commandTimeoutMs ?? 30_000;
   const pollMs = Math.max(1, (cfg.poll_interval_s ?? 5) * 1000);
@@ -99,11 +95,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
   const cancelWaitMs = opts.cancelWaitMs ?? 120_000;
   const jobDir = resolve(opts.jobDir);
 
-  const call = async (command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Captured> => {
-    let stdout = '';
-    const res = await exec(command, args, { env, timeoutMs: commandTimeoutMs, tailLines: 20, onStdoutLine: (l) => (stdout += `${l}\n`) });
-    return { res, stdout };
-  };
+  const call = (command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<CommandOutput> => exec(command, args, { env, timeoutMs: commandTimeoutMs });
 
   return async (command, args, options = {}) => {
     const started = Date.now();
@@ -153,21 +145,21 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
 
     // 2. Submit. sbatch passes its environment to the job (default --export=ALL), so it gets the caller's env too.
     const sub = await call(bin.sbatch, ['--parsable', scriptPath], options.env);
-    const subErr = sub.res.stderrTail.join('\n');
-    if (sub.res.exitCode === 127 && !sub.res.timedOut) {
-      return fail(127, `slurm: '${bin.sbatch}' was not found (${subErr.trim() || 'not on PATH'}). Install the slurm client tools (Debian/Ubuntu: apt-get install slurm-client; on a cluster: load its slurm module before running nx) or set "launcher: local" in the experiment.`, { script: scriptPath });
+    const subErr = sub.stderr.trim();
+    if (sub.notFound) {
+      return fail(127, `slurm: '${bin.sbatch}' was not found (${subErr || 'not on PATH'}). Install the slurm client tools (Debian/Ubuntu: apt-get install slurm-client; on a cluster: load its slurm module before running nx) or set "launcher: local" in the experiment.`, { script: scriptPath });
     }
-    if (sub.res.timedOut) {
+    if (sub.timedOut) {
       return fail(1, `slurm: sbatch did not answer within ${Math.round(commandTimeoutMs / 1000)} s: the slurm controller (slurmctld) is down or unreachable. Check it with \`scontrol ping\` and \`sinfo\`; on a single-node test cluster start it with: sudo bash tools/slurm/start-test-cluster.sh`, { script: scriptPath });
     }
     const idLine = sub.stdout.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
     const idMatch = /^(\d+)(;\S+)?$/.exec(idLine);
-    if (sub.res.exitCode !== 0 || !idMatch) {
+    if (sub.exitCode !== 0 || !idMatch) {
       const down = /unable to contact slurm controller|connection refused|connect failure|zero bytes were transmitted|communication connection failure/i.test(subErr);
       const why = down
         ? 'the slurm controller (slurmctld) is down or unreachable. Check it with `scontrol ping` and `sinfo`; on a single-node test cluster start it with: sudo bash tools/slurm/start-test-cluster.sh'
         : `fix the slurm settings of the experiment (slurm.partition, gpus, mem, time, account, qos, extra_args) or the job script ${scriptPath}`;
-      return fail(1, `slurm: sbatch failed (exit code ${sub.res.exitCode}): ${subErr.trim() || idLine || 'no output'}\n${why}`, { script: scriptPath });
+      return fail(1, `slurm: sbatch failed (exit code ${sub.exitCode}): ${subErr || idLine || 'no output'}\n${why}`, { script: scriptPath });
     }
     const jobId = idMatch[1];
     const out = outputFile(jobDir, jobId);
@@ -215,14 +207,14 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       let failingSince: number | null = null;
       let cancelSentAt: number | null = null;
       let final: FinalState | null = null;
-      let lostRecord = false;
+      let lostRecord: string | null = null;
       for (;;) {
         outTail.poll();
         errTail.poll();
         if ((aborted || timedOut) && cancelSentAt === null) {
           log(`slurm: ${aborted ? 'interrupted' : `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`}: cancelling job ${jobId}`);
           const c = await call(bin.scancel, [jobId]);
-          if (c.res.exitCode !== 0) log(`slurm: scancel ${jobId} failed: ${c.res.stderrTail.join(' ').trim()}`);
+          if (c.exitCode !== 0) log(`slurm: scancel ${jobId} failed: ${c.stderr.trim() || (c.timedOut ? 'timed out' : `exit code ${c.exitCode}`)}`);
           cancelSentAt = Date.now();
           nextQueueCheck = 0;
         }
@@ -230,9 +222,9 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
           // After scancel, check every second: the caller is waiting for the job to go.
           nextQueueCheck = Date.now() + (cancelSentAt !== null ? Math.min(pollMs, 1000) : pollMs);
           const q = await call(bin.squeue, ['-h', '-j', jobId, '-o', '%T']);
-          const qErr = q.res.stderrTail.join('\n');
+          const qErr = q.stderr;
           // null: the job left the queue ("Invalid job id" once the controller purged it); undefined: squeue itself failed.
-          const state: string | null | undefined = q.res.exitCode === 0 ? parseSqueue(q.stdout) : /invalid job id/i.test(qErr) ? null : undefined;
+          const state: string | null | undefined = q.exitCode === 0 ? parseSqueue(q.stdout) : /invalid job id/i.test(qErr) ? null : undefined;
           if (state === undefined) {
             failingSince ??= Date.now();
             if (Date.now() - failingSince > graceMs) {
@@ -246,11 +238,11 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
             }
             if (state === null || !isActiveState(state)) {
               const f = await finalState(jobId);
-              if (f === 'unknown') {
-                lostRecord = true;
+              if ('unknown' in f) {
+                lostRecord = f.unknown;
                 break;
               }
-              if (f !== 'active') {
+              if (!('active' in f)) {
                 final = f;
                 break;
               }
@@ -267,7 +259,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       errTail.finish();
       const common = { jobId, script: scriptPath, outputFile: out, aborted, timedOut };
       if (lostRecord) {
-        return fail(1, `slurm: job ${jobId} left the queue but neither scontrol nor sacct knows how it ended (accounting is off and the controller already forgot the job: raise MinJobAge in slurm.conf or lower slurm.poll_interval_s); its output: ${out}`, { ...common, state: null });
+        return fail(1, `slurm: job ${jobId} left the queue but neither scontrol nor sacct knows how it ended (${lostRecord}). If accounting is off and the controller already forgot the job, raise MinJobAge in slurm.conf or lower slurm.poll_interval_s. Its output: ${out}`, { ...common, state: null });
       }
       const f = final as FinalState;
       const mapped = mapFinalState(jobId, f);
@@ -288,17 +280,18 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
    * covers a record the controller already dropped. 'active' when one of them
    * still sees it finishing, 'unknown' when neither knows the job.
    */
-  async function finalState(jobId: string): Promise<FinalState | 'active' | 'unknown'> {
+  async function finalState(jobId: string): Promise<FinalState | { active: true } | { unknown: string }> {
     const sc = await call(bin.scontrol, ['show', 'job', jobId]);
-    if (sc.res.exitCode === 0) {
+    if (sc.exitCode === 0) {
       const f = parseScontrol(sc.stdout);
-      if (f) return isActiveState(f.state) ? 'active' : f;
+      if (f) return isActiveState(f.state) ? { active: true } : f;
     }
     const sa = await call(bin.sacct, ['-n', '-P', '-X', '-j', jobId, '-o', 'State,ExitCode']);
-    if (sa.res.exitCode === 0) {
+    if (sa.exitCode === 0) {
       const f = parseSacct(sa.stdout);
-      if (f) return isActiveState(f.state) ? 'active' : f;
+      if (f) return isActiveState(f.state) ? { active: true } : f;
     }
-    return 'unknown';
+    const said = (c: CommandOutput) => (c.stderr.trim() || c.stdout.trim() || (c.timedOut ? 'timed out' : `exit code ${c.exitCode}`)).replace(/\s+/g, ' ').slice(0, 300);
+    return { unknown: `scontrol: ${said(sc)}; sacct: ${said(sa)}` };
   }
 }

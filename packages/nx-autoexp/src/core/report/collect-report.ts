@@ -94,7 +94,7 @@ class Collector {
     const metaPath = row.metadata_path ? join(this.root, row.metadata_path) : null;
     const metaRead = metaPath ? readJson(this.input(metaPath)) : { value: null, error: 'no metadata_path in the index row' };
     const meta = metaRead.value;
-    if (!meta) notes.push(`metadata not readable (${row.metadata_path || 'no path'}: ${metaRead.error}): no config, dev items from the runs/ folder only`);
+    if (!meta) notes.push(`metadata not readable (${row.metadata_path || 'no path'}: ${metaRead.error}): no config to show or compare`);
     const manifest = obj(meta?.checkpoint);
     const config = meta ? (meta.config ?? null) : null;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainerState } from '../checkpoints/trainer-state';
-import { ALPHA_EVAL, buildReportWorkspace } from './__fixtures__/report-workspace';
+import { ALPHA_EVAL, ALPHA_LOSS, buildReportWorkspace } from './__fixtures__/report-workspace';
 import { learningCurve, readLearningCurve } from './learning-curve';
 
 const state = (over: Partial<TrainerState>): TrainerState => ({
@@ -73,7 +73,7 @@ describe('readLearningCurve', () => {
     const found = readLearningCurve(root, 'outputs/alpha/run1/checkpoint-40');
     expect(found.checkpointGone).toBe(false);
     expect(found.curve?.source).toBe('outputs/alpha/run1/checkpoint-60/trainer_state.json');
-    expect(found.curve?.trainLoss.map((p) => p.step)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(found.curve?.trainLoss).toEqual([10, 20, 30, 40, 50, 60].map((s) => ({ step: s, value: ALPHA_LOSS(s) })));
     expect(found.curve?.evalScore).toEqual([20, 40, 60].map((s) => ({ step: s, value: ALPHA_EVAL(s) })));
     expect(found.curve?.best).toEqual({ step: 40, value: 0.9 });
   });

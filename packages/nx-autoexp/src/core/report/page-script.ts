@@ -126,7 +126,8 @@ export const PAGE_SCRIPT = String.raw`
       data: { datasets: datasets },
       options: {
         scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: yTitle } } },
-        plugins: { legend: { position: 'bottom' } }
+        // Point styles in the legend, so the star of a best checkpoint is recognisable there.
+        plugins: { legend: { position: 'bottom', labels: { usePointStyle: true } } }
       }
     });
   }
@@ -243,6 +244,7 @@ export const PAGE_SCRIPT = String.raw`
     var diff = diffConfigs(a.config, b.config);
     var total = Object.keys(Object.assign({}, a.config, b.config)).length;
     caption.textContent = diff.length + ' of ' + total + ' config keys differ between ' + a.experiment + ' and ' + b.experiment + '.';
+    if (!diff.length) return;
     table.appendChild(h('thead', null, [h('tr', null, [h('th', { text: 'key' }), h('th', { text: a.experiment }), h('th', { text: b.experiment })])]));
     var body = h('tbody');
     diff.forEach(function (d) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PipelineError } from '../pipeline/pipeline-error';
 import { resolvePython, trainerEnv } from '../pipeline/python';
 import { ProcessRunner, runProcess } from '../process/run-process';
 import { readCsv } from '../submission/csv-io';
@@ -29,6 +30,13 @@ export function trainerItemScorer(workspaceRoot: string, run: ProcessRunner = ru
         ['-m', 'autoexp_trainer', 'score', '--predictions', predictionsPath, '--references', referencesPath, '--per-item', out, '--json'],
         { cwd: workspaceRoot, env: trainerEnv(env), timeoutMs: SCORE_TIMEOUT_MS, tailLines: 8 },
       );
+      if (res.exitCode === 127 && !res.timedOut) {
+        // Not the scorer failing: the interpreter could not be started at all.
+        throw new PipelineError(
+          `cannot run ${python}: ${res.stderrTail.join(' ').trim() || 'not found'}`,
+          'run `npm run setup` in the workspace root, or set AUTOEXP_PYTHON to a python that has autoexp_trainer installed',
+        );
+      }
       if (res.exitCode !== 0) {
         const why = res.timedOut ? 'timed out' : res.exitCode === null ? `killed by ${res.signal}` : `exit ${res.exitCode}`;
         throw new Error(`per-item scoring failed (${why}): ${res.stderrTail.join(' ').trim() || res.tail.join(' ').trim() || 'no output'}`);

@@ -57,10 +57,10 @@ interface Submission {
 }
 
 /** trainer_state.json of a checkpoint at `step`, logging loss every 10 steps and eval every 20. */
-function trainerState(step: number, best: number, runDir: string, evalScore: (s: number) => number) {
+function trainerState(step: number, best: number, runDir: string, evalScore: (s: number) => number, loss: (s: number) => number) {
   const log: Record<string, number>[] = [];
   for (let s = 10; s <= step; s += 10) {
-    log.push({ epoch: s / 20, loss: 8 - s / 20, learning_rate: 0.001, step: s });
+    log.push({ epoch: s / 20, loss: loss(s), learning_rate: 0.001, step: s });
     if (s % 20 === 0) log.push({ epoch: s / 20, eval_loss: 7 - s / 30, eval_score: evalScore(s), eval_rouge1: evalScore(s) / 3, step: s });
   }
   log.push({ epoch: step / 20, step, train_loss: 6.5, train_runtime: 12.3 });
@@ -69,6 +69,8 @@ function trainerState(step: number, best: number, runDir: string, evalScore: (s:
 
 export const ALPHA_EVAL = (s: number) => ({ 20: 0.5, 40: 0.9, 60: 0.8 })[s] ?? 0;
 export const BETA_EVAL = (s: number) => ({ 20: 0.4, 40: 0.6 })[s] ?? 0;
+export const ALPHA_LOSS = (s: number) => 8 - s / 20;
+export const BETA_LOSS = (s: number) => 8.5 - s / 40;
 
 /**
  * Writes the fixture into `root`:
@@ -82,9 +84,9 @@ export function buildReportWorkspace(root: string): { devPath: string } {
   for (const folder of ['alpha', 'beta'] as const) {
     write(root, `runs/${folder}/infer/predictions/dev.csv`, csv(['fname', 'summary'], predictionsFor(folder)));
   }
-  write(root, 'outputs/alpha/run1/checkpoint-40/trainer_state.json', JSON.stringify(trainerState(40, 40, 'run1', ALPHA_EVAL)));
-  write(root, 'outputs/alpha/run1/checkpoint-60/trainer_state.json', JSON.stringify(trainerState(60, 40, 'run1', ALPHA_EVAL)));
-  write(root, 'outputs/beta/run1/checkpoint-50/trainer_state.json', JSON.stringify(trainerState(50, 40, 'run1', BETA_EVAL)));
+  write(root, 'outputs/alpha/run1/checkpoint-40/trainer_state.json', JSON.stringify(trainerState(40, 40, 'run1', ALPHA_EVAL, ALPHA_LOSS)));
+  write(root, 'outputs/alpha/run1/checkpoint-60/trainer_state.json', JSON.stringify(trainerState(60, 40, 'run1', ALPHA_EVAL, ALPHA_LOSS)));
+  write(root, 'outputs/beta/run1/checkpoint-50/trainer_state.json', JSON.stringify(trainerState(50, 40, 'run1', BETA_EVAL, BETA_LOSS)));
 
   const subs: Submission[] = [
     { experiment: 'exp-beta', folder: 'beta', timestamp: '20261126T080000000Z', score: 0.5, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'fast', lr: 0.0005 },

@@ -1,0 +1,77 @@
+/**
+ * Issue 7, training faults: a trainer that dies, a save killed halfway, a full
+ * or unwritable output folder, a trainer that writes nothing. The train target
+ * fails (or, for a half-written save, falls back to the previous complete
+ * checkpoint) and prediction/ stays byte-identical.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Workspace } from '../workspace';
+import { addExperiment, expectFault, note, predictionSnapshot, realTrainerYaml, seedSubmission, standInYaml, trainCmd } from './support';
+
+describe('faults: training', () => {
+  const ws = new Workspace('faults-training');
+  let before: Map<string, string>;
+  beforeAll(() => {
+    before = seedSubmission(ws);
+  });
+  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+
+  const noManifest = (exp: string) => expect(ws.exists(`runs/${exp}/train/checkpoint.json`)).toBe(false);
+
+  it('trainer exits non-zero mid-run: the exit, the trainer output tail and the rerun command', () => {
+    addExperiment(ws, 't-fail', standInYaml({ train: trainCmd('fail') }));
+    const r = ws.nx('run', 'exp-t-fail:submit');
+    expectFault(ws, r, before, ['training failed (exit code 1', 'stand-in trainer crashed at step 6', 'npx nx run exp-t-fail:train']);
+    noManifest('t-fail');
+  });
+
+  it('save killed halfway, trainer exits 0: the finder takes the previous complete checkpoint and says why', () => {
+    addExperiment(ws, 't-partial', standInYaml({ train: trainCmd('partial') }));
+    const r = ws.nx('run', 'exp-t-partial:train');
+    note(r.out, r.code === 0 ? `ok: ${/checkpoint: (.*)/.exec(r.out)?.[1]}` : undefined);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(ws.read('runs/t-partial/train/checkpoint.json'));
+    expect(manifest.step).toBe(10);
+    expect(manifest.path).toMatch(/\/checkpoint-10$/);
+    // The user learns that the newer checkpoint was skipped, and why.
+    expect(r.out).toMatch(/checkpoint-20[^\n]*(incomplete|truncated|shorter|skipp|invalid|missing|no tokenizer)/i);
+    expect(predictionSnapshot(ws)).toEqual(before);
+  });
+
+  it('trainer killed (SIGKILL) during a checkpoint save: the signal, the rerun command, no manifest', () => {
+    addExperiment(ws, 't-killed', standInYaml({ train: trainCmd('killed') }));
+    const r = ws.nx('run', 'exp-t-killed:train');
+    expectFault(ws, r, before, ['training failed (killed by SIGKILL)', 'npx nx run exp-t-killed:train']);
+    noManifest('t-killed');
+  });
+
+  it('disk full: the trainer reports ENOSPC while saving (stand-in): the message reaches the user', () => {
+    addExperiment(ws, 't-enospc', standInYaml({ train: trainCmd('enospc') }));
+    const r = ws.nx('run', 'exp-t-enospc:train');
+    expectFault(ws, r, before, ['training failed (exit code 1', 'No space left on device', /checkpoint-20\/model\.safetensors/, 'npx nx run exp-t-enospc:train']);
+    noManifest('t-enospc');
+  });
+
+  it('unwritable output folder (real trainer; output_dir goes through a regular file, since root ignores chmod): names the path', () => {
+    ws.write('blocker', 'a file where a folder should be\n');
+    addExperiment(ws, 't-unwritable', realTrainerYaml(ws, 'sample').replace('train:\n', 'train:\n  output_dir: blocker/out\n'));
+    const r = ws.nx('run', 'exp-t-unwritable:train');
+    expectFault(ws, r, before, ['blocker/out', /not a directory|ENOTDIR|cannot (create|write)/i, 'train.output_dir']);
+    noManifest('t-unwritable');
+  });
+
+  it('trainer exits 0 but writes nothing: no checkpoint, where it looked, how to retrain', () => {
+    addExperiment(ws, 't-empty', standInYaml({ train: trainCmd('empty') }));
+    const r = ws.nx('run', 'exp-t-empty:submit');
+    expectFault(ws, r, before, [/no (usable )?checkpoint/, 'outputs/t-empty', 'train.output_dir', 'npx nx run exp-t-empty:train --skip-nx-cache']);
+    noManifest('t-empty');
+  });
+
+  it('every failed train above recorded its failure outside prediction/', () => {
+    const failures = ws.list('runs/_failures');
+    for (const e of ['t-fail', 't-killed', 't-enospc', 't-empty']) expect(failures).toContain(`exp-${e}.json`);
+    expect(JSON.parse(readFileSync(join(ws.root, 'runs/_failures/exp-t-fail.json'), 'utf8')).target).toBe('train');
+    expect(predictionSnapshot(ws)).toEqual(before);
+  });
+});

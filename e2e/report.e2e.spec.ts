@@ -1,0 +1,190 @@
+/// <reference lib="dom" />
+/**
+ * Issue 10: `nx run report:report` writes prediction/report.html from a
+ * workspace that has submissions (a fixture, no training), and the page,
+ * opened from disk in headless Chromium, draws its charts and tables.
+ * Needs Debian's chromium at /usr/bin/chromium (no browser download) and a
+ * Korean font (fonts-noto-cjk); skipped, with a message, without chromium.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { HOSTILE_DIALOGUE, buildReportWorkspace } from '../packages/nx-autoexp/src/core/report/__fixtures__/report-workspace';
+import { REPO, Workspace, taskCached, taskRan } from './workspace';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOT = join(REPO, 'test-results', 'report.png');
+
+if (!existsSync(CHROMIUM)) {
+  console.warn(`report.e2e: skipped: ${CHROMIUM} not found. Install Debian's chromium (apt-get install -y chromium fonts-noto-cjk) to run it.`);
+}
+const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+
+describeWithChromium('experiment report', () => {
+  let ws: Workspace;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    ws = new Workspace('report');
+    buildReportWorkspace(ws.root);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('nx run report:report writes the page, caches it, and re-runs when a submission input changes', () => {
+    const first = ws.nx('run', 'report:report');
+    if (/unknown command 'report'/.test(first.out)) throw new Error('the CLI has no `report` command: add it to COMMANDS in packages/nx-autoexp/src/cli/main.ts and rebuild (npm run build)');
+    expect(first.code).toBe(0);
+    expect(taskRan(first.out, 'report:report')).toBe(true);
+    expect(first.out).toMatch(/report: prediction\/report\.html \(2 experiments/);
+    expect(ws.exists('prediction/report.html')).toBe(true);
+
+    const again = ws.nx('run', 'report:report');
+    expect(again.code).toBe(0);
+    expect(taskCached(again.out, 'report:report')).toBe(true);
+
+    // prediction/ and runs/ are git-ignored: only the --stamp runtime input sees this change.
+    ws.edit('runs/beta/infer/predictions/dev.csv', (t) => t.replace('beta 모델은 1번', 'beta 모델은 첫'));
+    const changed = ws.nx('run', 'report:report');
+    expect(changed.code).toBe(0);
+    expect(taskRan(changed.out, 'report:report')).toBe(true);
+  }, 300_000);
+
+  describe('the page in Chromium', () => {
+    beforeAll(async () => {
+      page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`file://${join(ws.root, 'prediction/report.html')}`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    }, 60_000);
+
+    afterAll(async () => {
+      mkdirSync(join(REPO, 'test-results'), { recursive: true });
+      await page?.screenshot({ path: SCREENSHOT, fullPage: true });
+    });
+
+    it('loads from disk with no error and no request but the file itself', () => {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([`file://${join(ws.root, 'prediction/report.html')}`]);
+    });
+
+    it('leaderboard: best experiment first, scores x100, sortable', async () => {
+      const rows = () => page.$$eval('#leaderboard-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+      const [best, second] = await rows();
+      expect(best.slice(0, 7)).toEqual(['1', 'exp-alpha', (0.9 * 100).toFixed(2), (0.45 * 100).toFixed(2), (0.18 * 100).toFixed(2), (0.27 * 100).toFixed(2), '40']);
+      expect(best[7]).toBe('fast');
+      expect(best[8]).toBe('alpha0ha');
+      expect(best[9]).toBe('2026-11-26 08:10:00 UTC');
+      expect(second.slice(0, 3)).toEqual(['2', 'exp-beta', '60.00']);
+      await page.click('#leaderboard-table th button[data-key="score"]'); // high to low
+      expect((await rows())[0][1]).toBe('exp-alpha');
+      await page.click('#leaderboard-table th button[data-key="score"]'); // low to high
+      expect((await rows()).map((r) => r[1])).toEqual(['exp-beta', 'exp-alpha']);
+      expect(await page.getAttribute('#leaderboard-table th:nth-child(3)', 'aria-sort')).toBe('ascending');
+      await page.click('#leaderboard-table th button[data-key="rank"]');
+      expect((await rows())[0][1]).toBe('exp-alpha');
+    });
+
+    it('charts: learning curves with the best checkpoint marked, and per-topic bars, drawn', async () => {
+      const charts = await page.evaluate(() => {
+        const w = window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } } | undefined } };
+        return ['loss-chart', 'eval-chart', 'topic-chart'].map((id) => {
+          const canvas = document.getElementById(id) as HTMLCanvasElement;
+          const chart = w.Chart.getChart(canvas);
+          const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let inked = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) inked++;
+          return { id, labels: chart?.data.labels ?? [], datasets: chart?.data.datasets.map((d) => ({ label: d.label, n: d.data.length, data: d.data })) ?? [], inked };
+        });
+      });
+      const [loss, evals, topics] = charts;
+      expect(loss.datasets.map((d) => [d.label, d.n])).toEqual([
+        ['exp-alpha', 6],
+        ['exp-beta', 5],
+      ]);
+      expect(evals.datasets.map((d) => d.label)).toEqual(['exp-alpha', 'exp-alpha best (step 40)', 'exp-beta', 'exp-beta best (step 40)']);
+      expect(evals.datasets[1].data).toEqual([{ x: 40, y: 90 }]);
+      expect(topics.labels).toEqual(['날씨', '쇼핑', '여행', '회의 일정']);
+      expect(topics.datasets.map((d) => [d.label, d.n])).toEqual([
+        ['exp-alpha', 4],
+        ['exp-beta', 4],
+      ]);
+      // Alpha copied the reference of every even item; 날씨 holds only even ones: a perfect 300.
+      expect(topics.datasets[0].data[0]).toBeCloseTo(300, 3);
+      for (const c of charts) expect(c.inked).toBeGreaterThan(5000);
+    });
+
+    it('worst 20: dialogue, reference and prediction side by side, as text, for the chosen experiment', async () => {
+      const worstRows = () =>
+        page.$$eval('#worst-table tbody tr', (trs) =>
+          trs.map((tr) => ({ fname: tr.getAttribute('data-fname'), cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '') })),
+        );
+      let rows = await worstRows();
+      expect(await page.inputValue('#worst-select')).toBe('exp-alpha');
+      expect(rows).toHaveLength(20);
+      expect(await page.$$eval('#worst-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['#', 'fname', 'topic', 'score', 'dialogue', 'reference', 'prediction']);
+      // The 12 odd items alpha got wrong come first, then even (perfect) ones.
+      expect(rows.slice(0, 12).every((r) => Number(r.fname!.split('_')[1]) % 2 === 1)).toBe(true);
+      expect(rows[19].cells[3]).toBe('300.00');
+      const hostile = rows.find((r) => r.fname === 'dev_3')!;
+      expect(hostile.cells[4]).toBe(HOSTILE_DIALOGUE);
+      expect(hostile.cells[5]).toBe('#Person2#는 3시에 공원에 가려고 한다.');
+      expect(hostile.cells[6]).toBe('alpha 모델은 3번 대화를 잘 모르겠다.');
+      expect(await page.$('#worst-table b, #worst-table img')).toBeNull();
+
+      await page.selectOption('#worst-select', 'exp-beta');
+      rows = await worstRows();
+      expect(rows).toHaveLength(20);
+      // Beta copied every third item: the 16 others are the worst.
+      expect(rows.slice(0, 16).every((r) => Number(r.fname!.split('_')[1]) % 3 !== 0)).toBe(true);
+      await page.selectOption('#worst-select', 'exp-alpha');
+    });
+
+    it('Korean text is on the page and drawn with a Korean font', async () => {
+      const text = await page.innerText('body');
+      expect(text).toContain('공원에 가려고 한다');
+      expect(text).toContain('회의 일정');
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = await cdp.send('DOM.getDocument');
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#worst-table tbody tr td.dialogue .text' });
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      // Without a Korean font Chromium draws Hangul as boxes with whatever font it has (DejaVu here).
+      const korean = fonts.filter((f) => /CJK|KR|Nanum|Gothic|Hangul/i.test(f.familyName) && f.glyphCount > 0);
+      if (korean.length === 0) {
+        throw new Error(`Hangul is drawn with ${fonts.map((f) => f.familyName).join(', ')}: no Korean font installed (apt-get install -y fonts-noto-cjk)`);
+      }
+    });
+
+    it('config differences between two chosen experiments', async () => {
+      const diffRows = () => page.$$eval('#diff-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+      expect(await page.inputValue('#diff-a')).toBe('exp-alpha');
+      expect(await page.inputValue('#diff-b')).toBe('exp-beta');
+      expect(await diffRows()).toEqual([
+        ['model.lora', '(unset)', 'null'],
+        ['model.lora.r', '8', '(unset)'],
+        ['train.learning_rate', '0.001', '0.0005'],
+      ]);
+      expect(await page.textContent('#diff-caption')).toMatch(/^3 of \d+ config keys differ between exp-alpha and exp-beta\.$/);
+      await page.selectOption('#diff-b', 'exp-alpha');
+      expect(await diffRows()).toEqual([]);
+      await page.selectOption('#diff-b', 'exp-beta');
+    });
+
+    it('notes say what could not be shown', async () => {
+      expect(await page.isVisible('#notes')).toBe(true);
+      expect(await page.innerText('#notes-list')).toContain('exp-beta: checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
+    });
+  });
+});
+
