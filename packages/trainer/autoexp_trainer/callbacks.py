@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from transformers import TrainerCallback
 from .events import EventEmitter
 from .logging_utils import info
 from .preprocess import PreprocessSettings
+
+# The orchestrator renders the JSON events itself; a human copy on stderr would show twice.
+_EVENTS_ONLY = os.environ.get("AUTOEXP_EVENTS_ONLY") == "1"
 
 _EVAL_KEYS = ("eval_score", "eval_rouge1", "eval_rouge2", "eval_rougeL", "eval_loss")
 
@@ -37,12 +41,14 @@ class ProgressEventsCallback(TrainerCallback):
             fields = {k: v for k, v in logs.items() if k.startswith("eval_")}
             self.emitter.emit("eval", step=state.global_step, epoch=logs.get("epoch", state.epoch), **fields)
             score = logs.get("eval_score")
-            info(f"eval step {state.global_step}: score={score}, loss={logs.get('eval_loss')}")
+            if not _EVENTS_ONLY:
+                info(f"eval step {state.global_step}: score={score}, loss={logs.get('eval_loss')}")
         elif "loss" in logs:
             self.emitter.emit("log", step=state.global_step, max_steps=state.max_steps,
                               epoch=logs.get("epoch", state.epoch), loss=logs.get("loss"),
                               learning_rate=logs.get("learning_rate"), eta_s=self._eta(state))
-            info(f"step {state.global_step}/{state.max_steps} loss={logs.get('loss')} eta={self._eta(state)}s")
+            if not _EVENTS_ONLY:
+                info(f"step {state.global_step}/{state.max_steps} loss={logs.get('loss')} eta={self._eta(state)}s")
 
 
 class SavePreprocessCallback(TrainerCallback):

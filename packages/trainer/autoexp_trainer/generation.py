@@ -110,7 +110,9 @@ def generate_summaries(model, tokenizer, dialogues: list[str], settings: Preproc
         if options.sort_by_length else list(range(len(encoded)))
     decoder_only = settings.model_type == "causal_lm"
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    gen_kwargs = {"max_new_tokens": options.max_new_tokens, "num_beams": options.num_beams,
+    # max_length=None: a saved generation_config carries max_length=20, which would
+    # otherwise warn on every batch that max_new_tokens takes precedence.
+    gen_kwargs = {"max_new_tokens": options.max_new_tokens, "max_length": None, "num_beams": options.num_beams,
                   "do_sample": False, "pad_token_id": pad_id, **options.extra}
     if options.no_repeat_ngram_size:
         gen_kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size

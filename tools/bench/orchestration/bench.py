@@ -14,6 +14,9 @@ Needs the built plugin (npm run build) and DVC in tools/bench/.venv-dvc
     nx run-commands    `nx run-many -t submit`, nx:run-commands targets running
                        exactly DVC's commands: what Nx itself costs
     dvc                `dvc repro` of a dvc.yaml with 3 stages per experiment
+    steps (prototype)  the plugin's own steps (compiled core, via run-step.js) as
+                       nx:run-commands targets with the plugin's inputs: what our
+                       work costs without Nx's per-task executor processes
 
 Nx runs with its daemon (NX_DAEMON=true) and without (false); CI is removed
 from the environment because the daemon does not start under CI=true.
@@ -116,6 +119,7 @@ def main() -> None:
     p.add_argument("--experiments", type=int, default=20)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
+    p.add_argument("--tools", default="plugin,run-commands,steps,dvc", help="comma-separated subset of: plugin, run-commands, steps, dvc (dvc is always measured: it is the reference)")
     p.add_argument("--keep", action="store_true", help="keep the generated workspaces")
     p.add_argument("--json", type=Path, help="also write the raw times here")
     a = p.parse_args()
@@ -127,13 +131,19 @@ def main() -> None:
     if not (REPO / "packages/nx-autoexp/dist/plugin.js").exists():
         sys.exit("the plugin is not built: npm run build")
 
+    kinds = set(a.tools.split(",")) | {"dvc"}
+    if unknown := kinds - {"plugin", "run-commands", "steps", "dvc"}:
+        p.error(f"unknown tool(s) {sorted(unknown)}")
     tools = [
         Tool("nx+autoexp, daemon", "plugin", True),
         Tool("nx+autoexp, no daemon", "plugin", False),
+        Tool("steps via run-commands, daemon", "steps", True),
+        Tool("steps via run-commands, no daemon", "steps", False),
         Tool("nx run-commands, daemon", "run-commands", True),
         Tool("nx run-commands, no daemon", "run-commands", False),
         Tool("dvc", "dvc", None),
     ]
+    tools = [t for t in tools if t.kind in kinds]
     work = Path(tempfile.mkdtemp(prefix="autoexp-bench-orchestration-"))
     print(f"# orchestration: {a.experiments} experiments x 3 stages, {a.runs} runs per case")
     print(f"# {stamp()}; {machine()}")
@@ -143,9 +153,8 @@ def main() -> None:
             t.root = work / f"{i}-{t.kind}"
             generate(t.kind, t.root, a.experiments)
         # Every case starts from a completed run; "full" resets before each of its runs.
-        needs_done = [t for t in tools]
         if "full" not in cases:
-            for t in needs_done:
+            for t in tools:
                 must(timed(t.command(), t.root, t.env()), f"{t.label} (setup)")
         for case in cases:
             for rep in range(a.runs):

@@ -7,6 +7,10 @@ submit) whose stage commands are the stand-ins of stage.py, for one tool:
     run-commands  Nx with plain nx:run-commands targets (a project.json per
                   experiment), the same commands DVC runs: Nx's cost alone
     dvc           one dvc.yaml with 3 stages per experiment (deps/outs)
+    steps         prototype: the plugin's steps (train/infer/submit of the compiled
+                  core, via run-step.js) as nx:run-commands targets with the plugin's
+                  inputs and outputs: what the executors would cost without Nx's
+                  executor processes
 
     python3 tools/bench/orchestration/generate.py KIND DIR [--experiments 20]
 
@@ -27,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
-KINDS = ("plugin", "run-commands", "dvc")
+KINDS = ("plugin", "run-commands", "dvc", "steps")
 DATA = "data/bench"
 ROWS = 20
 
@@ -82,7 +86,7 @@ def stage_cmd(py: str, *args: str) -> str:
 
 
 def plugin_experiment(py: str, name: str) -> str:
-    train = stage_cmd(py, "train", "--config {config}", "--run-dir {run_dir}")
+    train = stage_cmd(py, "train", "--config {config}", "--run-dir {run_dir}", "--step-after-siblings")
     infer = stage_cmd(py, "infer", "--checkpoint {checkpoint}", "--input {input}", "--output {output}")
     return f"""description: stand-in experiment {name}
 tags: [bench]
@@ -155,6 +159,43 @@ def run_commands_project(py: str, name: str) -> dict:
     }
 
 
+def steps_project(name: str) -> dict:
+    ws = "{workspaceRoot}"
+    trainer = {"input": "production", "projects": "trainer"}
+    step = lambda s: {"command": f"node {HERE / 'run-step.js'} {s} {name}", "cwd": "."}
+    status = f"node node_modules/@autoexp/nx-autoexp/bin/autoexp.js checkpoint-status runs/{name}/train/checkpoint.json runs/smoke/{name}/train/checkpoint.json"
+    return {
+        "name": f"exp-{name}",
+        "root": f"experiments/{name}",
+        "targets": {
+            "train": {
+                "executor": "nx:run-commands",
+                "options": step("train"),
+                "inputs": ["{projectRoot}/experiment.yaml", f"{ws}/config/base.yaml", trainer, f"{ws}/{DATA}/train.csv", f"{ws}/{DATA}/dev.csv"],
+                "outputs": [f"{ws}/runs/{name}/train"],
+                "cache": True,
+                "parallelism": False,
+            },
+            "infer": {
+                "executor": "nx:run-commands",
+                "options": step("infer"),
+                "dependsOn": ["train"],
+                "inputs": [trainer, f"{ws}/{DATA}/dev.csv", f"{ws}/{DATA}/test.csv", {"dependentTasksOutputFiles": "**/train/checkpoint.json", "transitive": False}, {"runtime": status}],
+                "outputs": [f"{ws}/runs/{name}/infer"],
+                "cache": True,
+            },
+            "submit": {
+                "executor": "nx:run-commands",
+                "options": step("submit"),
+                "dependsOn": ["infer"],
+                "inputs": [f"{ws}/{DATA}/sample_submission.csv", {"dependentTasksOutputFiles": "**/infer/predictions/*.csv", "transitive": False}, {"dependentTasksOutputFiles": "**/infer/dev-score.json", "transitive": False}],
+                "outputs": [f"{ws}/runs/{name}/submit"],
+                "cache": True,
+            },
+        },
+    }
+
+
 def dvc_yaml(py: str, names: list[str]) -> str:
     stages: dict[str, dict] = {}
     for name in names:
@@ -221,6 +262,11 @@ def generate(kind: str, root: Path, experiments: int = 20, py: str | None = None
         base_nx(root, plugin=True)
         for n in names:
             write(root, f"experiments/{n}/experiment.yaml", plugin_experiment(py, n))
+    elif kind == "steps":
+        base_nx(root, plugin=False)
+        for n in names:
+            write(root, f"experiments/{n}/experiment.yaml", plugin_experiment(py, n))
+            write(root, f"experiments/{n}/project.json", json.dumps(steps_project(n), indent=2))
     elif kind == "run-commands":
         base_nx(root, plugin=False)
         for n in names:

@@ -24,22 +24,27 @@ export interface CommandOutput {
 export type CommandRunner = (command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<CommandOutput>;
 
 export const runSlurmCommand: CommandRunner = async (command, args, { env, timeoutMs }) => {
-  const r = await execa(command, args, {
+  const child = execa(command, args, {
     env,
     extendEnv: env === undefined,
     reject: false,
     stdin: 'ignore',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
     maxBuffer: 16 * 1024 * 1024,
   });
-  const spawnError = typeof r.exitCode !== 'number' && !r.timedOut && !r.signal;
+  // Own timer rather than execa's `timeout`, which stays armed when the spawn fails (ENOENT) and holds the process open.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const r = await child.finally(() => clearTimeout(timer));
+  const spawnError = typeof r.exitCode !== 'number' && !r.signal;
   const message = (r as unknown as { originalMessage?: string }).originalMessage ?? '';
   return {
     exitCode: typeof r.exitCode === 'number' && !r.signal ? r.exitCode : null,
     stdout: r.stdout ?? '',
     stderr: spawnError ? `${r.stderr ?? ''}${message}` : (r.stderr ?? ''),
-    timedOut: r.timedOut,
+    timedOut,
     notFound: spawnError && /ENOENT|EACCES/.test(message),
   };
 };

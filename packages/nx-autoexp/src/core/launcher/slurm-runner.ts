@@ -106,10 +106,12 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       arr.push(line);
       if (arr.length > tailMax) arr.shift();
     };
-    const note = (line: string) => {
-      keep(tail, line);
-      keep(stderrTail, line);
-      log(line);
+    const note = (text: string) => {
+      for (const line of text.split('\n')) {
+        keep(tail, line);
+        keep(stderrTail, line);
+        log(line);
+      }
     };
     const result = (r: Partial<SlurmRunResult> & { exitCode: number | null }): SlurmRunResult => ({
       signal: null,
@@ -150,7 +152,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       return fail(127, `slurm: '${bin.sbatch}' was not found (${subErr || 'not on PATH'}). Install the slurm client tools (Debian/Ubuntu: apt-get install slurm-client; on a cluster: load its slurm module before running nx) or set "launcher: local" in the experiment.`, { script: scriptPath });
     }
     if (sub.timedOut) {
-      return fail(1, `slurm: sbatch did not answer within ${Math.round(commandTimeoutMs / 1000)} s: the slurm controller (slurmctld) is down or unreachable. Check it with \`scontrol ping\` and \`sinfo\`; on a single-node test cluster start it with: sudo bash tools/slurm/start-test-cluster.sh`, { script: scriptPath });
+      return fail(1, `slurm: sbatch did not answer within ${Math.round(commandTimeoutMs / 1000)} s: the slurm controller (slurmctld) is down or unreachable. Check it with \`scontrol ping\` and \`sinfo\`; on a single-node test cluster start it with: sudo bash tools/slurm/start-test-cluster.sh. If the job was accepted after all, \`squeue --name=${opts.jobName}\` shows it.`, { script: scriptPath });
     }
     const idLine = sub.stdout.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
     const idMatch = /^(\d+)(;\S+)?$/.exec(idLine);

@@ -86,7 +86,7 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`);
   const res = await (ctx.runner ?? runProcess)(command, args, {
     cwd: root,
-    env: { ...trainerEnv(ctx.env ?? process.env), ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}) },
+    env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}) },
     signal: ctx.signal,
     tailLines: 30,
     onStdoutLine: (line) => {
