@@ -69,10 +69,10 @@ describe('faults: config', () => {
     expect(ws.exists('outputs/shared')).toBe(false);
   });
 
-  it('train.command with an unknown placeholder ({rundir}): names the placeholder and the known ones', () => {
+  it('train.command with an unknown placeholder ({rundir}): names the key, file, placeholder and the known ones, no stack trace', () => {
     addExperiment(ws, 'c-placeholder', standInYaml({ train: `node ${join(__dirname, 'stand-ins', 'fake-train.js')} complete {rundir}` }));
     const r = ws.nx('run', 'exp-c-placeholder:train');
-    expectFault(ws, r, before, ['unknown placeholder {rundir}', '{run_dir}']);
+    expectFault(ws, r, before, ['train.command', 'experiments/c-placeholder/experiment.yaml', 'unknown placeholder {rundir}', '{run_dir}']);
     trainedNothing('c-placeholder');
   });
 
@@ -100,7 +100,7 @@ describe('faults: config', () => {
     trainedNothing('a..b');
   });
 
-  it('the good seed submission is still the only one', () => {
+  it('(summary) after all config faults: prediction/ byte-identical to the seed', () => {
     expect(predictionSnapshot(ws)).toEqual(before);
   });
 });

@@ -122,7 +122,7 @@ describe('faults: data', () => {
       before = now;
     }
 
-    it('BOM + CRLF in test.csv, dev.csv and sample_submission.csv', () => {
+    it('BOM + CRLF in test.csv, dev.csv and sample_submission.csv: must work (one valid submission, header without BOM)', () => {
       standInOn('d-bom-crlf', (d) => {
         for (const f of ['test.csv', 'dev.csv', 'sample_submission.csv']) writeRows(ws, `${d}/${f}`, readRows(ws, `${d}/${f}`), { bom: true, crlf: true });
       });
@@ -133,7 +133,7 @@ describe('faults: data', () => {
       expect(ws.read(`prediction/${out}`).replace(/^\ufeff/, '').split(/\r?\n/)[0]).toBe('fname,summary');
     });
 
-    it('a dialogue with quotes, commas and newlines', () => {
+    it('a dialogue with quotes, commas and newlines: must work (one valid submission)', () => {
       standInOn('d-quotes', (d) => {
         for (const f of ['test.csv', 'dev.csv']) {
           const rows = readRows(ws, `${d}/${f}`);
@@ -144,7 +144,7 @@ describe('faults: data', () => {
       expectSubmitted('d-quotes');
     });
 
-    it('a 1 MB dialogue', () => {
+    it('a 1 MB dialogue in test.csv (stand-in predictor): must work (one valid submission)', () => {
       standInOn('d-1mb', (d) => {
         const rows = readRows(ws, `${d}/test.csv`);
         rows[1].dialogue = `#Person1#: ${'아주 긴 대화, "인용" 포함. '.repeat(Math.ceil((1 << 20) / 20))}`;

@@ -50,7 +50,7 @@ describe('faults: inference', () => {
   }
 
   for (const mode of ['hang', 'stubborn']) {
-    it(`a ${mode === 'hang' ? 'hanging predictor' : 'hanging predictor that ignores SIGTERM'} with timeout_s: 1: timed out, its process killed, rerun command`, async () => {
+    it(`a ${mode === 'hang' ? 'hanging predictor' : 'hanging predictor that ignores SIGTERM'} (timeout_s 1): timed out, its process killed, rerun command`, async () => {
       const pidFile = join(ws.root, 'tmp', `${mode}.pid`);
       addExperiment(ws, `i-${mode}`, standInYaml({ infer: `infer:\n  strategies:\n    - name: slow\n      timeout_s: 1\n      command: "${predictCmd(mode, pidFile)}"\n` }));
       const r = ws.nx('run', `exp-i-${mode}:submit`);
@@ -59,7 +59,7 @@ describe('faults: inference', () => {
     });
   }
 
-  it('a failing re-infer keeps the last good predictions byte-identical', () => {
+  it('a failing re-infer after a good one: fails, and the last good predictions stay byte-identical', () => {
     addExperiment(ws, 'i-keep', standInYaml());
     expect(ws.nx('run', 'exp-i-keep:infer').code).toBe(0);
     const good = ws.read('runs/i-keep/infer/predictions/test.csv');

@@ -74,4 +74,33 @@ describe('faults: nx', () => {
     // executor's "interrupted" line reaches the terminal. Recorded for docs/faults.md.
     note(out, `ok: nx exit ${res.code ?? res.signal}; trainer pid ${trainerPid} gone, no manifest, train not cached${/interrupted/.test(out) ? '' : ' (the executor\'s "interrupted" line is not shown)'}`);
   });
+  it('Ctrl-C while inferring after a good infer: predictor gone, the last good predictions kept, nothing submitted', async () => {
+    const pidFile = join(ws.root, 'tmp', 'infer.pid');
+    addExperiment(ws, 'n-sigint-infer', standInYaml());
+    expect(ws.nx('run', 'exp-n-sigint-infer:infer').code).toBe(0);
+    const good = ws.read('runs/n-sigint-infer/infer/predictions/test.csv');
+    ws.edit('experiments/n-sigint-infer/experiment.yaml', (t) => t.replace(/fake-predict\.js ok \{input\} \{output\}/, `fake-predict.js hang {input} {output} ${pidFile}`));
+    const child = spawn(join(ws.root, 'node_modules', '.bin', 'nx'), ['run', 'exp-n-sigint-infer:submit'], {
+      cwd: ws.root,
+      detached: true,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
+    });
+    let out = '';
+    child.stdout!.on('data', (b) => (out += b));
+    child.stderr!.on('data', (b) => (out += b));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => child.on('close', (code, signal) => ok({ code, signal })));
+    for (let i = 0; i < 600 && !existsSync(pidFile); i++) await sleep(100);
+    expect(existsSync(pidFile)).toBe(true);
+    const predictorPid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(-(child.pid as number), 'SIGINT');
+    const res = await exited;
+    const predictorLeft = !(await waitGone(predictorPid, 10_000));
+    if (predictorLeft) process.kill(predictorPid, 'SIGKILL');
+    note(out, `ok: nx exit ${res.code ?? res.signal}; predictor pid ${predictorPid} gone, predictions unchanged`);
+    expect(predictorLeft).toBe(false);
+    expect(res.code === 0 && res.signal === null).toBe(false);
+    expect(ws.read('runs/n-sigint-infer/infer/predictions/test.csv')).toBe(good);
+    expect(ws.list('runs/n-sigint-infer/infer/predictions').filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(predictionSnapshot(ws)).toEqual(before);
+  });
 });

@@ -90,6 +90,15 @@ describe('faults: submit', () => {
     expect(ws.exists('runs/s-header/submit/receipt.json')).toBe(false);
   });
 
+  it('sample_submission and test.csv disagree (a fname only in the sample): names the fname, nothing written', () => {
+    copySampleData(ws, 's-mismatch');
+    ws.edit('data/s-mismatch/sample_submission.csv', (t) => t.replace(/^test_7,/m, 'test_999,'));
+    addExperiment(ws, 's-mismatch', standInYaml({ extra: dataSection('s-mismatch') }));
+    const r = ws.nx('run', 'exp-s-mismatch:submit');
+    expectFault(ws, r, before, ['nothing was written', 'test_999']);
+    expect(ws.exists('runs/s-mismatch/submit/receipt.json')).toBe(false);
+  });
+
   it('submits killed (SIGKILL) at random moments: every file old or new and whole, never torn', async () => {
     const seed = Number(process.env.FAULTS_SEED ?? Date.now() % 1e9);
     const rand = prng(seed);
@@ -117,9 +126,11 @@ describe('faults: submit', () => {
     const submitMs = Date.now() - t0;
     const completed: string[] = [];
     let killed = 0;
-    for (let i = 0; i < 5; i++) {
+    // Stratified delays over 0..3x one submit's time: early, mid-write and after-commit kills all happen.
+    const ITER = 6;
+    for (let i = 0; i < ITER; i++) {
       const runs = [0, 1].map((j) => start(`exp-k${j}`, writePreds(`k${i}-${j}`)));
-      await new Promise((ok) => setTimeout(ok, Math.floor(rand() * 2 * submitMs)));
+      await new Promise((ok) => setTimeout(ok, Math.floor(((i + rand()) / ITER) * 3 * submitMs)));
       for (const r of runs) r.child.kill('SIGKILL');
       for (const res of await Promise.all(runs.map((r) => r.done))) {
         if (res.signal === 'SIGKILL') killed++;
@@ -127,7 +138,7 @@ describe('faults: submit', () => {
         else throw new Error(`submit failed without being killed (seed ${seed}): ${res.out}`);
       }
     }
-    note('', `ok: ${killed} of 10 submits killed, ${completed.length} completed; every file whole (seed ${seed})`);
+    note('', `ok: ${killed} of ${2 * ITER} submits killed, ${completed.length} completed; every file whole (seed ${seed})`);
     const rows = expectWholeTree(ws, sampleRows);
     const ids = new Set(rows.map((r) => `${r.experiment}/${r.timestamp}`));
     for (const id of completed) expect(ids.has(id)).toBe(true);

@@ -46,14 +46,14 @@ describe('faults: training', () => {
     noManifest('t-killed');
   });
 
-  it('disk full: the trainer reports ENOSPC while saving (stand-in): the message reaches the user', () => {
+  it('disk full (stand-in trainer reports ENOSPC while saving): the ENOSPC line and path reach the user, rerun command', () => {
     addExperiment(ws, 't-enospc', standInYaml({ train: trainCmd('enospc') }));
     const r = ws.nx('run', 'exp-t-enospc:train');
     expectFault(ws, r, before, ['training failed (exit code 1', 'No space left on device', /checkpoint-20\/model\.safetensors/, 'npx nx run exp-t-enospc:train']);
     noManifest('t-enospc');
   });
 
-  it('unwritable output folder (real trainer; output_dir goes through a regular file, since root ignores chmod): names the path', () => {
+  it('unwritable output folder (real trainer; output_dir runs through a regular file, as root ignores chmod): names the path and train.output_dir, no traceback', () => {
     ws.write('blocker', 'a file where a folder should be\n');
     addExperiment(ws, 't-unwritable', realTrainerYaml(ws, 'sample').replace('train:\n', 'train:\n  output_dir: blocker/out\n'));
     const r = ws.nx('run', 'exp-t-unwritable:train');
@@ -68,7 +68,7 @@ describe('faults: training', () => {
     noManifest('t-empty');
   });
 
-  it('every failed train above recorded its failure outside prediction/', () => {
+  it('(summary) failed trains: each failure recorded in runs/_failures, prediction/ unchanged', () => {
     const failures = ws.list('runs/_failures');
     for (const e of ['t-fail', 't-killed', 't-enospc', 't-empty']) expect(failures).toContain(`exp-${e}.json`);
     expect(JSON.parse(readFileSync(join(ws.root, 'runs/_failures/exp-t-fail.json'), 'utf8')).target).toBe('train');

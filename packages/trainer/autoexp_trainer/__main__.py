@@ -28,6 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
+    if not sys.stderr.isatty():
+        # Under Nx or CI, tqdm's carriage-return bars ("Loading weights", "Writing
+        # model shards") become noise lines; our own progress lines remain.
+        import os
+
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     module = importlib.import_module(f"autoexp_trainer.commands.{name}")
     try:
         return int(module.main(rest))

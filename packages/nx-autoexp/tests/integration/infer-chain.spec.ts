@@ -108,9 +108,9 @@ describe('runStrategyChain with real processes', () => {
     );
 
     // progress lines were forwarded with the prefix
-    expect(lines).toContain('[demo] good/dev: predict: 2/3 items, 100.0 items/s, ETA 0s');
-    expect(lines).toContain('[demo] good/test: wrote 2 rows');
-    expect(lines).toContain('[demo] oom/dev: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.77 GiB total capacity)');
+    expect(lines).toContain('good/dev: predict: 2/3 items, 100.0 items/s, ETA 0s');
+    expect(lines).toContain('good/test: wrote 2 rows');
+    expect(lines).toContain('oom/dev: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 15.77 GiB total capacity)');
   });
 
   it('kills a tree that ignores SIGTERM with SIGKILL after the grace period', async () => {
@@ -135,7 +135,7 @@ describe('runStrategyChain with real processes', () => {
     const text = formatChainFailure(result, { experiment: 'demo', rerunHint: (s) => `npx nx run exp-demo:infer --strategy=${s}` });
     expect(text).toBe(
       [
-        '[demo] inference failed: none of 3 strategies produced complete predictions (3 attempts):',
+        'demo: inference failed: none of 3 strategies produced complete predictions (3 attempts):',
         `  1. crash/dev (${(result.attempts[0].duration_ms / 1000).toFixed(1)}s): exited with code 1`,
         '       | predict: loading checkpoint',
         '       | ValueError: tokenizer files are missing',

@@ -19,7 +19,7 @@ describe('formatChainFailure', () => {
     };
     expect(formatChainFailure(result, { experiment: 'demo', rerunHint })).toBe(
       [
-        '[demo] inference failed: none of 2 strategies produced complete predictions (3 attempts):',
+        'demo: inference failed: none of 2 strategies produced complete predictions (3 attempts):',
         '  1. fast/dev (1.5s): CUDA out of memory; exited with code 1',
         '       | b',
         '       | c',
@@ -35,7 +35,7 @@ describe('formatChainFailure', () => {
 
   it('says the run was interrupted when aborted', () => {
     const text = formatChainFailure({ ok: false, strategyUsed: null, aborted: true, attempts: [attempt({ error: 'aborted' })] }, { experiment: 'x', rerunHint });
-    expect(text.split('\n')[0]).toBe('[x] inference was interrupted; no predictions were replaced. Attempts:');
+    expect(text.split('\n')[0]).toBe('x: inference was interrupted; no predictions were replaced. Attempts:');
     expect(text).toContain('npx nx run exp-demo:infer --strategy=fast');
   });
 });

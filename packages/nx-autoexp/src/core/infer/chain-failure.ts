@@ -25,10 +25,10 @@ export function formatChainFailure(result: ChainResult, ctx: ChainFailureContext
   const strategies = [...new Set(result.attempts.map((a) => a.strategy))];
   const lines: string[] = [];
   if (result.aborted) {
-    lines.push(`[${ctx.experiment}] inference was interrupted; no predictions were replaced. Attempts:`);
+    lines.push(`${ctx.experiment}: inference was interrupted; no predictions were replaced. Attempts:`);
   } else {
     lines.push(
-      `[${ctx.experiment}] inference failed: none of ${strategies.length} strategies produced complete predictions (${result.attempts.length} attempts):`,
+      `${ctx.experiment}: inference failed: none of ${strategies.length} strategies produced complete predictions (${result.attempts.length} attempts):`,
     );
   }
   result.attempts.forEach((a, i) => {

@@ -80,7 +80,7 @@ describe('runStrategyChain (fake runner)', () => {
     expect(runner.calls[0].args[runner.calls[0].args.indexOf('--output') + 1]).toMatch(new RegExp(`^${join(dir, 'out')}/\\.dev\\.csv\\.fast\\..*\\.tmp$`));
     expect(runner.calls[0].options).toMatchObject({ cwd: dir, timeoutMs: 7000 });
     expect(runner.calls[1].options.timeoutMs).toBe(3600 * 1000);
-    expect(lines).toContain('[demo] fast/dev: failed: CUDA out of memory; exited with code 1');
+    expect(lines).toContain('fast/dev: failed: CUDA out of memory; exited with code 1');
   });
 
   it('forwards the process output lines to log with the experiment/strategy/split prefix', async () => {
@@ -92,8 +92,8 @@ describe('runStrategyChain (fake runner)', () => {
     });
     const lines: string[] = [];
     await runStrategyChain(options(runner, { log: (l) => lines.push(l) }));
-    expect(lines).toContain('[demo] fast/dev: predict: 1/2 items, 3.0 items/s, ETA 1s');
-    expect(lines).toContain('[demo] fast/test: hello');
+    expect(lines).toContain('fast/dev: predict: 1/2 items, 3.0 items/s, ETA 1s');
+    expect(lines).toContain('fast/test: hello');
   });
 
   it('reruns every split with the next strategy when a later split fails, and keeps old outputs when all fail', async () => {

@@ -127,7 +127,7 @@ export async function runStrategyChain(opts: RunStrategyChainOptions): Promise<C
         aborted = true;
         break;
       }
-      const prefix = `[${opts.experiment}] ${strategy.name}/${split.name}: `;
+      const prefix = `${strategy.name}/${split.name}: `; // callers prefix the experiment
       mkdirSync(dirname(split.output), { recursive: true });
       const tmp = tempPathFor(split.output, strategy.name);
       const cmd = buildStrategyCommand(strategy, { python: opts.python, checkpoint, input: split.input, output: tmp });
@@ -186,7 +186,7 @@ export async function runStrategyChain(opts: RunStrategyChainOptions): Promise<C
     }
     if (aborted) {
       for (const v of validated) rmSync(v.tmp, { force: true });
-      opts.log(`[${opts.experiment}] inference aborted; no predictions were replaced`);
+      opts.log(`inference aborted; no predictions were replaced`);
       return { ok: false, strategyUsed: null, attempts, aborted: true };
     }
     if (!failed) {
@@ -194,7 +194,7 @@ export async function runStrategyChain(opts: RunStrategyChainOptions): Promise<C
         fsyncFile(v.tmp);
         renameSync(v.tmp, v.output);
       }
-      opts.log(`[${opts.experiment}] inference done with strategy ${strategy.name}`);
+      opts.log(`inference done with strategy ${strategy.name}`);
       return { ok: true, strategyUsed: strategy.name, attempts, aborted: false };
     }
     for (const v of validated) rmSync(v.tmp, { force: true });
