@@ -1,5 +1,4 @@
-/** Single-quotes a value for /bin/sh. */
-export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+import { shellQuote } from '../infer/strategy-command';
 
 /**
  * Fills {name} placeholders in a user's command line, shell-quoting each value.
