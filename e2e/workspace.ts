@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..');
 
@@ -23,13 +23,11 @@ export class Workspace {
 
   constructor(label: string) {
     this.root = mkdtempSync(join(tmpdir(), `autoexp-e2e-${label}-`));
-    cpSync(REPO, this.root, {
-      recursive: true,
-      filter: (src) => {
-        const rel = relative(REPO, src);
-        return !rel.split('/').some((part) => SKIP.has(part));
-      },
-    });
+    // What a clone would hold: tracked files, plus new ones not yet committed (never ignored ones).
+    const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' })
+      .stdout.split('\0')
+      .filter((rel) => rel && !rel.split('/').some((part) => SKIP.has(part)) && existsSync(join(REPO, rel)));
+    for (const rel of files) cpSync(join(REPO, rel), join(this.root, rel), { recursive: true });
     symlinkSync(join(REPO, 'node_modules'), join(this.root, 'node_modules'));
     symlinkSync(join(REPO, '.venv'), join(this.root, '.venv'));
     this.git('init', '-q', '-b', 'main');

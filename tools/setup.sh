@@ -12,7 +12,10 @@ hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
 # --- Node ---------------------------------------------------------------
 npm_stamp=$(hash_of package-lock.json)
-if [ ! -f node_modules/.autoexp-stamp ] || [ "$(cat node_modules/.autoexp-stamp)" != "$npm_stamp" ]; then
+if [ -L node_modules ]; then
+  # A linked node_modules belongs to another checkout (the e2e workspaces): never reinstall through it.
+  say "node_modules is a link to $(readlink node_modules); leaving it alone"
+elif [ ! -f node_modules/.autoexp-stamp ] || [ "$(cat node_modules/.autoexp-stamp)" != "$npm_stamp" ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$npm_stamp" > node_modules/.autoexp-stamp
@@ -29,11 +32,14 @@ if [ -z "$PY" ]; then
 fi
 [ -n "$PY" ] || { echo "[setup] error: Python >= 3.10 not found; install python3.11 and re-run" >&2; exit 1; }
 py_stamp=$(hash_of packages/trainer/pyproject.toml tools/python-constraints.txt)
-if [ ! -x .venv/bin/python ]; then
+if [ -L .venv ]; then
+  say ".venv is a link to $(readlink .venv); leaving it alone"
+  py_stamp=$(cat .venv/.autoexp-stamp 2>/dev/null || echo linked)
+elif [ ! -x .venv/bin/python ]; then
   say "creating .venv with $PY"
   "$PY" -m venv .venv
 fi
-if [ ! -f .venv/.autoexp-stamp ] || [ "$(cat .venv/.autoexp-stamp)" != "$py_stamp" ]; then
+if [ ! -L .venv ] && { [ ! -f .venv/.autoexp-stamp ] || [ "$(cat .venv/.autoexp-stamp)" != "$py_stamp" ]; }; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
     # The CPU wheel of torch 2.13.0 is what this project tests with; any other

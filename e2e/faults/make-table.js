@@ -37,4 +37,4 @@ console.log('| area | case | expected outcome | observed |');
 console.log('|---|---|---|---|');
 console.log(rows.join('\n'));
 const n = results.numTotalTests;
-console.log(`\n${n} cases: ${results.numPassedTests} pass, ${results.numFailedTests} fail.`);
+console.log(`\n${n} tests: ${results.numPassedTests} pass, ${results.numFailedTests} fail.`);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace, taskCached, taskRan } from '../workspace';
-import { addExperiment, expectFault, note, predictionSnapshot, processGone, seedSubmission, standInYaml, trainCmd, waitGone } from './support';
+import { addExperiment, expectFault, note, predictionSnapshot, processGone, seedSubmission, standInYaml, trainCmd, waitGone, waitGroupGone } from './support';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -51,16 +51,11 @@ describe('faults: nx', () => {
     const res = await exited;
     // The trainer is gone right away or within the kill grace of run-process.
     const trainerLeft = !(await waitGone(trainerPid, 10_000));
-    let groupLeft = true;
-    try {
-      process.kill(-(child.pid as number), 0);
-    } catch {
-      groupLeft = false;
-    }
+    const groupLeft = await waitGroupGone(child.pid as number);
     if (trainerLeft) process.kill(trainerPid, 'SIGKILL');
     // What matters most first: nothing left running, nothing half-written, prediction/ as it was.
     expect(trainerLeft).toBe(false);
-    expect(groupLeft).toBe(false);
+    expect(groupLeft).toEqual([]);
     expect(res.code === 0 && res.signal === null).toBe(false);
     const manifest = join(ws.root, 'runs/n-sigint/train/checkpoint.json');
     if (existsSync(manifest)) expect(() => JSON.parse(readFileSync(manifest, 'utf8'))).not.toThrow();
@@ -96,6 +91,7 @@ describe('faults: nx', () => {
     const res = await exited;
     const predictorLeft = !(await waitGone(predictorPid, 10_000));
     if (predictorLeft) process.kill(predictorPid, 'SIGKILL');
+    expect(await waitGroupGone(child.pid as number)).toEqual([]);
     note(out, `ok: nx exit ${res.code ?? res.signal}; predictor pid ${predictorPid} gone, predictions unchanged`);
     expect(predictorLeft).toBe(false);
     expect(res.code === 0 && res.signal === null).toBe(false);

@@ -119,18 +119,18 @@ describe('faults: submit', () => {
       const done = new Promise<{ code: number | null; signal: string | null; out: string }>((ok) => child.on('close', (code, signal) => ok({ code, signal, out })));
       return { child, done };
     };
-    // Kill delays scale with how long one submit takes here, so kills land in every phase.
+    // Kill delays scale with how long two concurrent submits take here, so kills land in every phase.
     const t0 = Date.now();
-    const first = await start('exp-k', writePreds('first')).done;
-    expect(first.code).toBe(0);
-    const submitMs = Date.now() - t0;
+    const firsts = await Promise.all(['a', 'b'].map((t) => start('exp-k', writePreds(`first-${t}`)).done));
+    for (const f of firsts) expect(f.code).toBe(0);
+    const pairMs = Date.now() - t0;
     const completed: string[] = [];
     let killed = 0;
-    // Stratified delays over 0..3x one submit's time: early, mid-write and after-commit kills all happen.
+    // Stratified delays over 0..1.5x a pair's time: early, mid-write and after-commit kills all happen.
     const ITER = 6;
     for (let i = 0; i < ITER; i++) {
       const runs = [0, 1].map((j) => start(`exp-k${j}`, writePreds(`k${i}-${j}`)));
-      await new Promise((ok) => setTimeout(ok, Math.floor(((i + rand()) / ITER) * 3 * submitMs)));
+      await new Promise((ok) => setTimeout(ok, Math.floor(((i + rand()) / ITER) * 1.5 * pairMs)));
       for (const r of runs) r.child.kill('SIGKILL');
       for (const res of await Promise.all(runs.map((r) => r.done))) {
         if (res.signal === 'SIGKILL') killed++;
@@ -138,7 +138,7 @@ describe('faults: submit', () => {
         else throw new Error(`submit failed without being killed (seed ${seed}): ${res.out}`);
       }
     }
-    note('', `ok: ${killed} of ${2 * ITER} submits killed, ${completed.length} completed; every file whole (seed ${seed})`);
+    note('', `ok: ${killed} of ${2 * ITER} submits killed, ${completed.length} completed (delays 0..${Math.round(1.5 * pairMs)} ms); every file whole (seed ${seed})`);
     const rows = expectWholeTree(ws, sampleRows);
     const ids = new Set(rows.map((r) => `${r.experiment}/${r.timestamp}`));
     for (const id of completed) expect(ids.has(id)).toBe(true);

@@ -168,3 +168,29 @@ export async function waitGone(pid: number, ms = 5000): Promise<boolean> {
   }
   return processGone(pid);
 }
+
+/** Live (non-zombie) processes of a process group, as "pid command" lines, from /proc. */
+export function liveGroupMembers(pgid: number): string[] {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const out: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] = state, fields[2] = pgrp
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+    } catch {
+      /* exited while we looked */
+    }
+  }
+  return out;
+}
+
+/** Polls until the group has no live member, up to `ms`; returns what is left. */
+export async function waitGroupGone(pgid: number, ms = 10_000): Promise<string[]> {
+  for (let t = 0; t < ms; t += 100) {
+    if (liveGroupMembers(pgid).length === 0) return [];
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return liveGroupMembers(pgid);
+}

@@ -237,7 +237,12 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
     args = build_training_args(cfg, seq2seq=m.type == "seq2seq")  # rejects bad train.* before any write
     run_dir = Path(t.run_dir)
     _check_run_dir(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # A file in the way, a read-only mount or a full disk: the user's to fix, not a crash.
+        raise ConfigError(f"train.output_dir: cannot create the run folder {run_dir}: {exc.strerror}; "
+                          f"point train.output_dir at a writable folder (a file may be in the way)") from None
 
     device = _device_name(cfg)
     base_dir = run_dir / BASE_MODEL_DIR

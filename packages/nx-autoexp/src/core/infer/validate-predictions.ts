@@ -5,6 +5,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { decodeUtf8 } from '../submission/csv-io';
+
+/** An input CSV (dev.csv / test.csv) that cannot be predicted on: the user's data to fix, printed without a stack. */
+export class InferenceInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InferenceInputError';
+  }
+}
 
 export type PredictionCheck = { ok: true; sha256: string } | { ok: false; reason: string };
 
@@ -87,19 +96,25 @@ export function readInputFnames(inputPath: string): string[] {
   try {
     bytes = readFileSync(inputPath);
   } catch (err) {
-    throw new Error(`cannot read inference input ${inputPath}: ${(err as Error).message}`);
+    throw new InferenceInputError(`cannot read inference input ${inputPath}: ${(err as Error).message}`);
+  }
+  // Strict UTF-8: a CP949/EUC-KR file would otherwise reach the predictor as mojibake.
+  try {
+    decodeUtf8(bytes, inputPath);
+  } catch (err) {
+    throw new InferenceInputError(`inference input ${(err as Error).message}`);
   }
   const rows = parseRows(bytes);
-  if (typeof rows === 'string') throw new Error(`inference input ${inputPath} is ${rows}`);
+  if (typeof rows === 'string') throw new InferenceInputError(`inference input ${inputPath} is ${rows}`);
   const header = (rows[0] ?? []).map((h) => h.trim());
   const fi = header.indexOf('fname');
-  if (fi < 0) throw new Error(`inference input ${inputPath} has no fname column (header: ${header.join(',') || 'none'}); fix the file or data paths in the experiment config.`);
+  if (fi < 0) throw new InferenceInputError(`inference input ${inputPath} has no fname column (header: ${header.join(',') || 'none'}); fix the file or data paths in the experiment config.`);
   const fnames = rows.slice(1).map((r) => (r[fi] ?? '').trim());
-  if (fnames.length === 0) throw new Error(`inference input ${inputPath} has no rows.`);
+  if (fnames.length === 0) throw new InferenceInputError(`inference input ${inputPath} has no rows.`);
   const seen = new Set<string>();
   fnames.forEach((f, i) => {
-    if (f === '') throw new Error(`inference input ${inputPath}: data row ${i + 1} has an empty fname.`);
-    if (seen.has(f)) throw new Error(`inference input ${inputPath}: fname ${JSON.stringify(f)} appears twice (data row ${i + 1}); fnames must be unique.`);
+    if (f === '') throw new InferenceInputError(`inference input ${inputPath}: data row ${i + 1} has an empty fname.`);
+    if (seen.has(f)) throw new InferenceInputError(`inference input ${inputPath}: fname ${JSON.stringify(f)} appears twice (data row ${i + 1}); fnames must be unique.`);
     seen.add(f);
   });
   return fnames;

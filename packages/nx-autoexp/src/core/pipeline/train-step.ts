@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { buildResolvedConfig, newRunId } from '../config/resolved-config';
 import { loadExperiment, EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
 import type { ResolvedExperiment } from '../config/types';
@@ -78,7 +78,11 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   let args: string[];
   if (exp.config.train.command) {
     command = '/bin/sh';
-    args = ['-c', fillPlaceholders(exp.config.train.command, { config: configPath, output_dir: train.output_dir, run_dir: train.run_dir, experiment, python })];
+    try {
+      args = ['-c', fillPlaceholders(exp.config.train.command, { config: configPath, output_dir: train.output_dir, run_dir: train.run_dir, experiment, python })];
+    } catch (err) {
+      throw new PipelineError(`train.command in ${exp.file}: ${(err as Error).message}`, 'use only the placeholders listed (README "Using your own train.py")');
+    }
   } else {
     command = python;
     args = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
@@ -116,8 +120,14 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     configHash: exp.hashes.train,
     experiment,
   });
+  // A save killed halfway leaves a folder the finder skips: say which, and why.
+  for (const c of result.candidates) {
+    if (!c.valid && c.path !== result.selected?.path) log(`checkpoint: skipped ${relative(root, c.path)}: ${c.reason}`);
+  }
   if (!result.selected) {
-    throw new PipelineError(formatNoCheckpointError(result, train.output_dir), `check ${train.output_dir}; retrain with: npx nx run exp-${experiment}:train --skip-nx-cache`);
+    // The trainer exited 0, so retraining alone would not help: point at where it should have saved.
+    const where = exp.config.train.command ? 'make train.command save its checkpoints under {run_dir} (or set train.output_dir to where it saves)' : 'check train.output_dir and the trainer output above';
+    throw new PipelineError(`the trainer exited 0 but left no usable checkpoint. ${formatNoCheckpointError(result, train.output_dir)}`, `${where}; then retrain with: npx nx run exp-${experiment}:train --skip-nx-cache`);
   }
   const manifest = buildManifest(result, { workspaceRoot: root, experiment, policy: c.policy, runId, configHash: exp.hashes.train });
   const manifestPath = join(root, paths.manifest);

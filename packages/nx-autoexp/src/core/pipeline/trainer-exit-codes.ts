@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /** Meanings of `python -m autoexp_trainer` exit codes (docs/architecture.md). */
 export const TRAINER_EXIT: Record<number, string> = {
   1: 'unexpected error in the trainer',
@@ -10,5 +12,16 @@ export const TRAINER_EXIT: Record<number, string> = {
   127: 'the command was not found',
 };
 
-export const describeExit = (code: number | null, signal: string | null): string =>
-  signal ? `killed by ${signal}` : `exit code ${code}${code !== null && TRAINER_EXIT[code] ? `: ${TRAINER_EXIT[code]}` : ''}`;
+/** A user command runs under /bin/sh, which reports a child killed by signal N as exit 128+N. */
+function shellSignal(code: number): string | null {
+  if (code <= 128 || code >= 160) return null;
+  const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? `killed by ${name}${name === 'SIGKILL' ? ' (out of memory, or killed from outside)' : ''}` : null;
+}
+
+export const describeExit = (code: number | null, signal: string | null): string => {
+  if (signal) return `killed by ${signal}`;
+  const bySignal = code !== null ? shellSignal(code) : null;
+  if (bySignal) return `${bySignal}, exit code ${code}`;
+  return `exit code ${code}${code !== null && TRAINER_EXIT[code] ? `: ${TRAINER_EXIT[code]}` : ''}`;
+};
