@@ -30,6 +30,11 @@ export class Workspace {
     for (const rel of files) cpSync(join(REPO, rel), join(this.root, rel), { recursive: true });
     symlinkSync(join(REPO, 'node_modules'), join(this.root, 'node_modules'));
     symlinkSync(join(REPO, '.venv'), join(this.root, '.venv'));
+    // npm nests a package's own versions (e.g. yaml 2 under the plugin) when they clash with hoisted ones.
+    for (const pkg of readdirSync(join(REPO, 'packages'))) {
+      const nested = join(REPO, 'packages', pkg, 'node_modules');
+      if (existsSync(nested) && existsSync(join(this.root, 'packages', pkg))) symlinkSync(nested, join(this.root, 'packages', pkg, 'node_modules'));
+    }
     this.git('init', '-q', '-b', 'main');
     this.git('add', '-A');
     this.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture');
