@@ -78,7 +78,8 @@ EOF
 }
 
 # One start at a time: test files running in parallel may all call this script.
-if command -v flock >/dev/null 2>&1; then
+# (Only root starts anything; others just take the fast path or stop at the root check.)
+if [ "$(id -u)" = 0 ] && command -v flock >/dev/null 2>&1; then
   exec 9>"${TMPDIR:-/tmp}/autoexp-slurm-test.lock"
   flock -w 900 9 || die 4 "another start-test-cluster.sh has held ${TMPDIR:-/tmp}/autoexp-slurm-test.lock for 15 minutes"
 fi

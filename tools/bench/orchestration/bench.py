@@ -4,7 +4,8 @@ vs DVC on the same pipeline: N experiments x (train -> infer -> submit), every
 stage a stand-in of stage.py that takes milliseconds, so only orchestration is
 measured.
 
-    python3 tools/bench/orchestration/bench.py [--experiments 20] [--runs 5] [--keep]
+    python3 tools/bench/orchestration/bench.py [--experiments 20] [--runs 5] [--cases full,no-op,change]
+        [--tools plugin,run-commands,steps,dvc] [--plugin-dist other/dist] [--keep] [--json out.json]
 
 Needs the built plugin (npm run build) and DVC in tools/bench/.venv-dvc
 (see tools/bench/README.md). Tools, each in its own generated git workspace:
@@ -45,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import REPO, Timed, bench_env, machine, median, must, stamp, table, timed  # noqa: E402
-from generate import exp_name, generate, python_exe  # noqa: E402
+from generate import commit, exp_name, generate, python_exe  # noqa: E402
 
 DVC = REPO / "tools/bench/.venv-dvc/bin/dvc"
 CASES = ("full", "no-op", "change")
@@ -57,6 +58,7 @@ class Tool:
     label: str
     kind: str  # plugin | run-commands | dvc
     daemon: bool | None
+    dist: Path | None = None  # another build of the plugin instead of the checkout's
     root: Path = Path()
     times: dict[str, list[float]] = field(default_factory=lambda: {c: [] for c in CASES})
     ran: dict[str, list[int]] = field(default_factory=lambda: {c: [] for c in CASES})
@@ -120,6 +122,7 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
     p.add_argument("--tools", default="plugin,run-commands,steps,dvc", help="comma-separated subset of: plugin, run-commands, steps, dvc (dvc is always measured: it is the reference)")
+    p.add_argument("--plugin-dist", type=Path, help="also measure another build of the plugin (its dist/ folder, e.g. a change under review), daemon on and off")
     p.add_argument("--keep", action="store_true", help="keep the generated workspaces")
     p.add_argument("--json", type=Path, help="also write the raw times here")
     a = p.parse_args()
@@ -144,6 +147,9 @@ def main() -> None:
         Tool("dvc", "dvc", None),
     ]
     tools = [t for t in tools if t.kind in kinds]
+    if a.plugin_dist:
+        other = a.plugin_dist.resolve()
+        tools[:0] = [Tool("nx+autoexp (other build), daemon", "plugin", True, dist=other), Tool("nx+autoexp (other build), no daemon", "plugin", False, dist=other)]
     work = Path(tempfile.mkdtemp(prefix="autoexp-bench-orchestration-"))
     print(f"# orchestration: {a.experiments} experiments x 3 stages, {a.runs} runs per case")
     print(f"# {stamp()}; {machine()}")
@@ -152,6 +158,11 @@ def main() -> None:
         for i, t in enumerate(tools):
             t.root = work / f"{i}-{t.kind}"
             generate(t.kind, t.root, a.experiments)
+            if t.dist:
+                nx_json = json.loads((t.root / "nx.json").read_text())
+                nx_json["plugins"] = [{"plugin": str(t.dist / "plugin.js"), "options": {}}]
+                (t.root / "nx.json").write_text(json.dumps(nx_json, indent=2))
+                commit(t.root, "plugin under test")
         # Every case starts from a completed run; "full" resets before each of its runs.
         if "full" not in cases:
             for t in tools:

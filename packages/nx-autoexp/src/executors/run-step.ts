@@ -29,11 +29,13 @@ export async function runStep(context: ExecutorContext, target: FailureRecord['t
   const log = (line: string) => process.stdout.write(`${prefix} ${line}\n`);
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
     log(`received ${sig}: stopping child processes`);
     controller.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: Nx follows Ctrl-C with SIGTERM; a second signal must not kill us before the children are gone.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await step({ workspaceRoot: context.root, experiment, log, signal: controller.signal, smoke });
     if (target === 'submit') clearStepFailure(context.root, `exp-${experiment}`, smoke);

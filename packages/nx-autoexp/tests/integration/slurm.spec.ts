@@ -2,7 +2,7 @@
  * The slurm runner against a real single-node cluster (slurmctld + slurmd +
  * munged on this host, started by tools/slurm/start-test-cluster.sh as root).
  * Skipped, with the reason printed, when the cluster cannot start or
- * AUTOEXP_SLURM_TESTS=0. About 30-40 s: slurm schedules within seconds and the
+ * AUTOEXP_SLURM_TESTS=0. About 35-65 s: slurm schedules within seconds and the
  * TIMEOUT case moves the job's end time to now instead of waiting a minute.
  */
 import { spawnSync } from 'node:child_process';
@@ -106,26 +106,62 @@ describeWithCluster(cluster)('slurm runner on a real single-node cluster', () =>
     expect(inQueue(res.jobId as string)).toBe('');
   });
 
-  it('a job does not outlive the process that submitted it (it exits mid-job)', () => {
-    const child = join(dir, 'exits-mid-job.js');
+  /**
+   * A separate node process submits a job that prints "started" and sleeps, then, once the line arrives:
+   * exit: calls process.exit; nx: behaves like an Nx task on Ctrl-C (once-handlers that abort, then SIGINT
+   * and two SIGTERMs, as Nx sends them); plain: gets SIGTERM with no handler of its own.
+   */
+  async function submitterDies(mode: 'exit' | 'nx' | 'plain') {
+    const child = join(dir, `submitter-${mode}.js`);
     writeFileSync(
       child,
       `const { createSlurmRunner } = require(${JSON.stringify(join(PKG, 'src/core/launcher'))});
-       const run = createSlurmRunner(${JSON.stringify(cfg())}, { jobDir: ${JSON.stringify(join(dir, 'exit'))}, jobName: 'autoexp-it-exit', log: (l) => console.log(l) });
-       run('bash', ['-c', 'echo started; sleep 300'], { onStdoutLine: (l) => { if (l === 'started') process.exit(0); } });`,
+       const mode = ${JSON.stringify(mode)};
+       const ac = new AbortController();
+       if (mode === 'nx') { process.once('SIGINT', () => ac.abort()); process.once('SIGTERM', () => ac.abort()); }
+       const run = createSlurmRunner(${JSON.stringify(cfg())}, { jobDir: ${JSON.stringify(join(dir, mode))}, jobName: 'autoexp-it-${mode}', log: (l) => console.log(l) });
+       run('bash', ['-c', 'echo started; sleep 300'], { signal: mode === 'nx' ? ac.signal : undefined, onStdoutLine: (l) => {
+         if (l !== 'started') return;
+         if (mode === 'exit') process.exit(0);
+         if (mode === 'plain') process.kill(process.pid, 'SIGTERM');
+         if (mode === 'nx') { process.kill(process.pid, 'SIGINT'); process.kill(process.pid, 'SIGTERM'); process.kill(process.pid, 'SIGTERM'); }
+       } }).then((r) => { console.log('result aborted=' + r.aborted + ' state=' + r.state); process.exit(3); });`,
     );
     const r = spawnSync('node', ['-r', 'ts-node/register/transpile-only', child], { encoding: 'utf8', timeout: 90_000, cwd: PKG });
-    const jobId = /submitted job (\d+)/.exec(r.stdout)?.[1];
-    expect(jobId).toBeDefined();
-    expect(r.status).toBe(0);
-    // scancel has been sent synchronously on exit; the job leaves the queue within KillWait.
-    let state = inQueue(jobId as string);
+    const jobId = /submitted job (\d+)/.exec(r.stdout)?.[1] ?? '';
+    // scancel has been sent synchronously; the job leaves the queue within KillWait.
+    let state = jobId ? inQueue(jobId) : 'no job id';
     for (let i = 0; i < 30 && state !== ''; i++) {
       spawnSync('sleep', ['0.5']);
-      state = inQueue(jobId as string);
+      state = inQueue(jobId);
     }
+    return { r, jobId, state, end: jobId ? spawnSync('scontrol', ['show', 'job', jobId], { encoding: 'utf8' }).stdout : '' };
+  }
+
+  it('a job does not outlive the process that submitted it: process.exit mid-job', async () => {
+    const { r, jobId, state, end } = await submitterDies('exit');
+    expect(jobId).not.toBe('');
+    expect(r.status).toBe(0);
     expect(state).toBe('');
-    const end = spawnSync('scontrol', ['show', 'job', jobId as string], { encoding: 'utf8' }).stdout;
+    expect(end).toMatch(/JobState=CANCELLED/);
+  });
+
+  it('... nor an Nx-style Ctrl-C (SIGINT then SIGTERMs): the run ends aborted once the job is gone', async () => {
+    const { r, jobId, state, end } = await submitterDies('nx');
+    expect(jobId).not.toBe('');
+    // The process survived the extra SIGTERMs and returned the result.
+    expect(r.stdout).toContain('result aborted=true state=CANCELLED');
+    expect(r.status).toBe(3);
+    expect(state).toBe('');
+    expect(end).toMatch(/JobState=CANCELLED/);
+  });
+
+  it('... nor a SIGTERM to a process without handlers, which still dies of it', async () => {
+    const { r, jobId, state, end } = await submitterDies('plain');
+    expect(jobId).not.toBe('');
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.stdout).not.toContain('result');
+    expect(state).toBe('');
     expect(end).toMatch(/JobState=CANCELLED/);
   });
 

@@ -7,3 +7,5 @@ export type { JobScriptInput } from './job-script';
 export { mapFinalState, describeJobEnd, parseSacct, parseScontrol, parseSqueue, isActiveState, normalizeState } from './slurm-state';
 export type { FinalState, MappedOutcome } from './slurm-state';
 export { FileTail } from './file-tail';
+export { runSlurmCommand } from './slurm-command';
+export type { CommandRunner, CommandOutput } from './slurm-command';

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SlurmConfig } from '../config/types';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { outputTails } from '../process/run-process';
 import type { RunProcessOptions, RunProcessResult } from '../process/run-process';
 import { FileTail } from './file-tail';
 import { CommandOutput, CommandRunner, runSlurmCommand } from './slurm-command';
@@ -75,6 +76,7 @@ class Waker {
   }
 }
 
+const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
@@ -99,17 +101,11 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
 
   return async (command, args, options = {}) => {
     const started = Date.now();
-    const tailMax = options.tailLines ?? 40;
-    const tail: string[] = [];
-    const stderrTail: string[] = [];
-    const keep = (arr: string[], line: string) => {
-      arr.push(line);
-      if (arr.length > tailMax) arr.shift();
-    };
+    const tails = outputTails(options.tailLines ?? 40);
+    const { tail, stderrTail } = tails;
     const note = (text: string) => {
       for (const line of text.split('\n')) {
-        keep(tail, line);
-        keep(stderrTail, line);
+        tails.stderr(line);
         log(line);
       }
     };
@@ -167,25 +163,47 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
     const out = outputFile(jobDir, jobId);
     log(`slurm: submitted job ${jobId} (script ${scriptPath}; output ${out})`);
 
-    // No job may outlive its task: if this process exits while the job runs, cancel it.
-    // spawnSync because nothing asynchronous runs inside an 'exit' handler.
+    // No job may outlive its task. A signal cancels the job at once, synchronously:
+    // Nx follows Ctrl-C with SIGTERMs to the task's tree and then exits, and a
+    // second signal after the caller's once-handlers would kill this process
+    // before an asynchronous scancel ran. The 'exit' hook covers process.exit().
+    const waker = new Waker();
     let finished = false;
-    const onExit = () => {
-      if (!finished) spawnSync(bin.scancel, [jobId], { stdio: 'ignore', timeout: 10_000 });
+    let cancelledSync = false;
+    const cancelNow = () => {
+      if (finished || cancelledSync) return;
+      cancelledSync = true;
+      spawnSync(bin.scancel, [jobId], { stdio: 'ignore', timeout: 10_000 });
+      waker.wake();
     };
-    process.once('exit', onExit);
+    // Whether the caller handles each signal itself, counted before ours is added (execa adds
+    // short-lived handlers of its own while a slurm command runs: they must not count).
+    const callerHandles = new Set(CANCEL_SIGNALS.filter((sig) => process.listenerCount(sig) > 0));
+    const onSignal = (sig: NodeJS.Signals) => {
+      cancelNow();
+      // A caller that passed no AbortSignal and has no handler of its own expects the
+      // signal's default (terminate): re-raise it once the job is cancelled.
+      if (!options.signal && !callerHandles.has(sig)) {
+        detachHooks();
+        process.kill(process.pid, sig);
+      }
+    };
+    const detachHooks = () => {
+      process.removeListener('exit', cancelNow);
+      for (const sig of CANCEL_SIGNALS) process.removeListener(sig, onSignal);
+    };
+    process.once('exit', cancelNow);
+    for (const sig of CANCEL_SIGNALS) process.on(sig, onSignal);
 
     const outTail = new FileTail(out, (l) => {
-      keep(tail, l);
+      tails.stdout(l);
       options.onStdoutLine?.(l);
     });
     const errTail = new FileTail(errorFile(jobDir, jobId), (l) => {
-      keep(tail, l);
-      keep(stderrTail, l);
+      tails.stderr(l);
       options.onStderrLine?.(l);
     });
 
-    const waker = new Waker();
     let aborted = false;
     let timedOut = false;
     const onAbort = () => {
@@ -213,7 +231,11 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       for (;;) {
         outTail.poll();
         errTail.poll();
-        if ((aborted || timedOut) && cancelSentAt === null) {
+        if (cancelledSync && cancelSentAt === null) {
+          log(`slurm: this process got a signal: cancelled job ${jobId}`);
+          cancelSentAt = Date.now();
+          nextQueueCheck = 0;
+        } else if ((aborted || timedOut) && cancelSentAt === null) {
           log(`slurm: ${aborted ? 'interrupted' : `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`}: cancelling job ${jobId}`);
           const c = await call(bin.scancel, [jobId]);
           if (c.exitCode !== 0) log(`slurm: scancel ${jobId} failed: ${c.stderr.trim() || (c.timedOut ? 'timed out' : `exit code ${c.exitCode}`)}`);
@@ -272,7 +294,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       finished = true;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      process.removeListener('exit', onExit);
+      detachHooks();
     }
   };
 

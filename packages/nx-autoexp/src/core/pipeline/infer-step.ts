@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../fs/atomic-write';
 import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
 import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
+import { selectRunner } from '../launcher';
 import { readCsv, writeCsv } from '../submission';
 import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
@@ -42,6 +43,8 @@ function requireFile(path: string | null, what: string, experiment: string): str
 export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Promise<{ strategyUsed: string; devScore: unknown }> {
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperiment(root, experiment);
+  // With launcher: slurm, each strategy attempt and the scoring run as cluster jobs (job files beside the checkpoints, on the shared filesystem).
+  ctx = { ...ctx, runner: ctx.runner ?? selectRunner(exp.config, { jobDir: join(root, exp.outputDir, 'slurm-infer'), jobName: `exp-${experiment}-infer`, log }) };
   const paths = runPaths(experiment, ctx.smoke);
   const cfgFlag = ctx.smoke ? ' -c smoke' : '';
   const retrain = `npx nx run exp-${experiment}:train${cfgFlag} --skip-nx-cache`;

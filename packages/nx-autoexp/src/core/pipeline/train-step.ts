@@ -6,7 +6,8 @@ import type { ResolvedExperiment } from '../config/types';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
 import { buildManifest, writeManifest } from '../checkpoints';
-import { ProcessRunner, runProcess } from '../process/run-process';
+import { selectRunner } from '../launcher';
+import type { ProcessRunner } from '../process/run-process';
 import { PipelineError } from './pipeline-error';
 import { fillPlaceholders } from './placeholders';
 import { formatTrainerEvent, parseTrainerEvent } from './progress-events';
@@ -88,7 +89,8 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     args = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
   }
   log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`);
-  const res = await (ctx.runner ?? runProcess)(command, args, {
+  const runner = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log });
+  const res = await runner(command, args, {
     cwd: root,
     env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}) },
     signal: ctx.signal,

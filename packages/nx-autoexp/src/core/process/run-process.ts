@@ -8,6 +8,27 @@
  */
 import execa from 'execa';
 
+export { lineSplitter };
+
+/** The last lines of a process's output (both streams, and stderr alone), for error messages. */
+export function outputTails(max: number) {
+  const tail: string[] = [];
+  const stderrTail: string[] = [];
+  const keep = (arr: string[], line: string) => {
+    arr.push(line);
+    if (arr.length > max) arr.shift();
+  };
+  return {
+    tail,
+    stderrTail,
+    stdout: (line: string) => keep(tail, line),
+    stderr: (line: string) => {
+      keep(tail, line);
+      keep(stderrTail, line);
+    },
+  };
+}
+
 export interface RunProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -69,13 +90,8 @@ export function killTree(pid: number | undefined, sig: NodeJS.Signals): void {
 }
 
 export const runProcess: ProcessRunner = async (command, args, options = {}) => {
-  const tailMax = options.tailLines ?? 40;
-  const tail: string[] = [];
-  const stderrTail: string[] = [];
-  const keep = (arr: string[], line: string) => {
-    arr.push(line);
-    if (arr.length > tailMax) arr.shift();
-  };
+  const tails = outputTails(options.tailLines ?? 40);
+  const { tail, stderrTail } = tails;
   const started = Date.now();
   // detached: the child leads its own process group, so a timeout or abort can
   // kill grandchildren too (no orphan left holding GPU memory).
@@ -89,12 +105,11 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
     buffer: false,
   });
   const out = lineSplitter((l) => {
-    keep(tail, l);
+    tails.stdout(l);
     options.onStdoutLine?.(l);
   });
   const err = lineSplitter((l) => {
-    keep(tail, l);
-    keep(stderrTail, l);
+    tails.stderr(l);
     options.onStderrLine?.(l);
   });
   child.stdout?.on('data', (c) => out.push(c));
@@ -125,7 +140,11 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
   const onExit = () => killTree(child.pid, 'SIGKILL');
   process.once('exit', onExit);
 
+  // 'exit' can come before the pipes are drained: wait for 'close' too (bounded, since a
+  // grandchild that inherited the pipes may keep them open after the child is gone).
+  const closed = new Promise<void>((done) => child.once('close', () => done()));
   const res = await child;
+  await Promise.race([closed, new Promise((done) => setTimeout(done, 2000).unref())]);
   out.flush();
   err.flush();
   if (timer) clearTimeout(timer);
@@ -141,8 +160,7 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
     // spawn failure (ENOENT etc.)
     const r = res as unknown as { originalMessage?: string; shortMessage?: string; message?: string };
     const msg = r.originalMessage ?? r.shortMessage ?? String(r.message ?? 'spawn failed');
-    keep(tail, msg);
-    keep(stderrTail, msg);
+    tails.stderr(msg);
     exitCode = 127;
   }
   return {
