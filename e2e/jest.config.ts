@@ -5,7 +5,7 @@ export default {
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  testTimeout: 15 * 60 * 1000,
+  setupFilesAfterEnv: ['<rootDir>/jest.setup.ts'],
   // Suites train real (tiny) models: run them one at a time on a 2-core machine.
   maxWorkers: 1,
 };

@@ -67,7 +67,6 @@ describeWithCluster(cluster)('slurm runner on a real single-node cluster', () =>
     expect(res.stderrTail).toEqual(['warn']);
     expect(existsSync(res.outputFile as string)).toBe(true);
     expect(readFileSync(res.script as string, 'utf8')).toContain('#SBATCH --partition=debug');
-    expect(logs.join('\n')).toMatch(/slurm job \d+: RUNNING/);
     expect(inQueue(res.jobId as string)).toBe('');
   });
 
