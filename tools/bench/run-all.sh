@@ -2,8 +2,8 @@
 # Runs every benchmark of tools/bench, one after another (in parallel they
 # would disturb each other's timings), and prints each one's figures.
 #
-#   bash tools/bench/run-all.sh            # the documented sizes (about 40 min on 2 shared cores)
-#   bash tools/bench/run-all.sh --quick    # small sizes: checks that every benchmark runs (about 10 min)
+#   bash tools/bench/run-all.sh            # the documented sizes (about 45 min on 2 shared cores)
+#   bash tools/bench/run-all.sh --quick    # small sizes: checks that every benchmark runs (about 5 min)
 #
 # Builds the plugin first; creates tools/bench/.venv-dvc (DVC from PyPI) on
 # first use. Needs .venv (npm run setup). A benchmark that fails is reported

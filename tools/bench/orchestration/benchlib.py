@@ -80,6 +80,10 @@ def copy_repo(dest: Path) -> Path:
 
     shutil.copytree(REPO, dest, ignore=lambda d, names: [n for n in names if n in COPY_SKIP], symlinks=True)
     (dest / "node_modules").symlink_to(REPO / "node_modules")
+    # A package's own node_modules (e.g. the plugin's yaml 2) too, as e2e/workspace.ts does.
+    for nested in (REPO / "packages").glob("*/node_modules"):
+        if (dest / "packages" / nested.parent.name).is_dir():
+            (dest / "packages" / nested.parent.name / "node_modules").symlink_to(nested)
     if (REPO / ".venv").exists():
         (dest / ".venv").symlink_to(REPO / ".venv")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.email=bench@autoexp", "-c", "user.name=bench", "commit", "-qm", "bench"]):

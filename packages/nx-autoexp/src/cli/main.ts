@@ -5,7 +5,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   checkpoints: { summary: 'list checkpoints under a folder and the one a policy picks', load: async () => (await import('./commands/checkpoints')).default },
   'validate-submission': { summary: 'check a predictions CSV against sample_submission.csv', load: async () => (await import('./commands/validate-submission')).default },
   submit: { summary: 'validate and record a submission under prediction/', load: async () => (await import('./commands/submit')).default },
-  'checkpoint-status': { summary: 'print the fingerprint of the checkpoint a manifest names (used in Nx cache keys)', load: async () => (await import('./commands/checkpoint-status')).default },
   plan: { summary: 'what `nx run exp-<name>:submit` would run and which targets are cache hits, without running', load: async () => (await import('./commands/plan')).default },
   report: { summary: 'write prediction/report.html: leaderboard, learning curves, per-topic scores, worst dev items, config diff', load: async () => (await import('./commands/report')).default },
   stamp: { summary: 'print a stamp (size, mtime) of files outside the workspace (used in Nx cache keys)', load: async () => (await import('./commands/stamp')).default },

@@ -1,17 +1,32 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '../fs/atomic-write';
 import { BASE_CONFIG, experimentFile, loadExperiment } from './load-experiment';
+import { EXPERIMENT_SCHEMA_PATH } from './schema';
 import type { ResolvedExperiment } from './types';
 
 /**
- * Memoises loadExperiment by the (size, mtime) of the experiment file and of
- * config/base.yaml, so the Nx plugin (createNodes + createDependencies, run
- * on every graph computation) parses each config once per change.
- * `extends` parents are re-read only when the child or base changes; an edited
- * parent is picked up because its stamp is part of the key via `sources`.
+ * Memoises loadExperiment for the Nx plugin (createNodes + createDependencies,
+ * run on every graph computation), at two levels:
+ * - in the process, by the (size, mtime) of the experiment file, config/base.yaml
+ *   and its `extends` parents (the daemon keeps one process alive);
+ * - across processes, by the sha1 of those files' bytes, in
+ *   <Nx workspace data>/autoexp-experiments.json: without the daemon every `nx`
+ *   command is a new process, and parsing + validating 1,000 configs again
+ *   costs seconds. Only valid configs are kept there (an invalid one is
+ *   re-read, so its error is always exact); the file also records this
+ *   loader's build and the schema, so a new plugin version starts afresh.
  */
 type Entry = { key: string; value: ResolvedExperiment | Error };
 const cache = new Map<string, Entry>();
+
+interface DiskCache {
+  version: string;
+  entries: Record<string, { key: string; value: ResolvedExperiment }>;
+}
+const disks = new Map<string, { file: string; data: DiskCache; dirty: boolean }>();
+const DISK_FILE = 'autoexp-experiments.json';
 
 function stamp(path: string): string {
   try {
@@ -22,14 +37,76 @@ function stamp(path: string): string {
   }
 }
 
+function contentKey(paths: string[]): string {
+  const h = createHash('sha1');
+  for (const p of paths) {
+    h.update(p).update('\0');
+    try {
+      h.update(readFileSync(p));
+    } catch {
+      h.update('\0missing');
+    }
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+let buildVersion: string | null = null;
+/** Changes whenever the loader or the schema (defaults!) changes. */
+function loaderVersion(): string {
+  buildVersion ??= contentKey([require.resolve('./load-experiment'), EXPERIMENT_SCHEMA_PATH]);
+  return buildVersion;
+}
+
+function diskOf(workspaceRoot: string) {
+  let d = disks.get(workspaceRoot);
+  if (d) return d;
+  const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
+  const file = join(dir, DISK_FILE);
+  let data: DiskCache = { version: loaderVersion(), entries: {} };
+  try {
+    const read = JSON.parse(readFileSync(file, 'utf8')) as DiskCache;
+    if (read.version === data.version && read.entries && typeof read.entries === 'object') data = read;
+  } catch {
+    /* none yet, or unreadable: start empty */
+  }
+  d = { file, data, dirty: false };
+  disks.set(workspaceRoot, d);
+  return d;
+}
+
+/** One write after the current batch of loads (createNodes loads every experiment in one go). */
+function scheduleFlush(d: { file: string; data: DiskCache; dirty: boolean }): void {
+  if (d.dirty) return;
+  d.dirty = true;
+  setImmediate(() => {
+    d.dirty = false;
+    try {
+      writeJsonAtomic(d.file, d.data);
+    } catch {
+      /* a cache: a read-only workspace only loses speed */
+    }
+  });
+}
+
+const persist = () => process.env.AUTOEXP_CONFIG_CACHE !== '0';
+
 export function loadExperimentCached(workspaceRoot: string, name: string): ResolvedExperiment {
   const own = experimentFile(workspaceRoot, name);
-  const prev = cache.get(`${workspaceRoot}\0${name}`);
-  const sourcesOf = (e: Entry | undefined) => (e && !(e.value instanceof Error) ? e.value.sources : []);
-  const key = [own, join(workspaceRoot, BASE_CONFIG), ...sourcesOf(prev).map((s) => join(workspaceRoot, s))].map(stamp).join('|');
-  if (prev && prev.key === key) {
+  const base = join(workspaceRoot, BASE_CONFIG);
+  const id = `${workspaceRoot}\0${name}`;
+  const prev = cache.get(id);
+  const sourcesOf = (v: ResolvedExperiment | Error | undefined) => (v && !(v instanceof Error) ? v.sources.map((s) => join(workspaceRoot, s)) : []);
+  const stampKey = (v: ResolvedExperiment | Error | undefined) => [own, base, ...sourcesOf(v)].map(stamp).join('|');
+  if (prev && prev.key === stampKey(prev.value)) {
     if (prev.value instanceof Error) throw prev.value;
     return prev.value;
+  }
+  const disk = persist() ? diskOf(workspaceRoot) : null;
+  const saved = disk?.data.entries[name];
+  if (saved && saved.key === contentKey([own, base, ...sourcesOf(saved.value)])) {
+    cache.set(id, { key: stampKey(saved.value), value: saved.value });
+    return saved.value;
   }
   let value: ResolvedExperiment | Error;
   try {
@@ -37,14 +114,18 @@ export function loadExperimentCached(workspaceRoot: string, name: string): Resol
   } catch (err) {
     value = err as Error;
   }
-  const finalKey = [own, join(workspaceRoot, BASE_CONFIG), ...sourcesOf({ key: '', value }).map((s) => join(workspaceRoot, s))].map(stamp).join('|');
-  cache.set(`${workspaceRoot}\0${name}`, { key: finalKey, value });
+  cache.set(id, { key: stampKey(value), value });
+  if (disk) {
+    if (value instanceof Error) delete disk.data.entries[name];
+    else disk.data.entries[name] = { key: contentKey([own, base, ...sourcesOf(value)]), value };
+    scheduleFlush(disk);
+  }
   if (value instanceof Error) throw value;
   return value;
 }
 
-/** For tests. */
+/** For tests: forgets the in-process cache (the file stays; AUTOEXP_CONFIG_CACHE=0 turns it off). */
 export function clearExperimentCache(): void {
   cache.clear();
+  disks.clear();
 }
-
