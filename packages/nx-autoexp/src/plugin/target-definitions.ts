@@ -2,6 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { dataPath, workspaceRelative } from '../core/config/data-paths';
 import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
 import { runPaths } from '../core/pipeline/run-paths';
+import { sectionStampInput, writeSectionStamps } from '../core/config/section-stamps';
 
 export interface AutoexpPluginOptions {
   /** Target names, for workspaces that already use train/infer/submit. */
@@ -60,9 +61,12 @@ export function checkpointStatusCommand(manifests: string[]): string {
 }
 
 /**
- * The three targets of one experiment. Each target's options carry the hash of
- * the config sections it depends on: Nx hashes target options, so an
- * inference-only edit re-runs infer and submit while train stays a cache hit.
+ * The three targets of one experiment. Each target hashes only the config
+ * sections it depends on (section stamps, see core/config/section-stamps.ts),
+ * so an inference-only edit re-runs infer and submit while train stays a cache
+ * hit. Nothing here may vary with the config beyond what every target should
+ * follow (data paths, tags, launcher): Nx hashes the whole project
+ * configuration into each task.
  */
 export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, invalid?: string): Record<string, TargetConfiguration> {
   const p = runPaths(name);
@@ -70,31 +74,33 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
   // `-c smoke`: a few steps on a slice; its own outputs folder, so its own cache entries.
   const configurations = (target: string) => ({ smoke: { smoke: true, runName: smokeDir.replace(/^runs\//, ''), ...(target === 'submit' ? { latest: false } : {}) } });
   const hashes = exp?.hashes ?? { train: `invalid:${invalid}`, infer: `invalid:${invalid}`, submit: `invalid:${invalid}` };
+  writeSectionStamps(root, name, hashes);
   const c = exp?.config;
   const trainer: Input = { input: 'production', projects: opts.trainerProject };
   const local = !c || c.launcher === 'local';
   return {
     [opts.trainTargetName]: {
       executor: '@autoexp/nx-autoexp:train',
-      options: { experiment: name, configHash: hashes.train, runName: name, smoke: false },
+      options: { experiment: name, runName: name, smoke: false },
       configurations: configurations('train'),
-      inputs: [trainer, ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
+      inputs: [trainer, sectionStampInput(root, name, 'train'), ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
       outputs: ['{workspaceRoot}/runs/{options.runName}/train'],
       cache: true,
       // Two local trainings would fight over the same CPU/GPU.
       parallelism: !local,
       metadata: {
-        description: `Train ${name}: runs the trainer, picks the checkpoint (policy ${c?.checkpoint.policy ?? 'best'}) and caches only its manifest (${p.manifest}); weights stay in ${exp?.outputDir ?? 'outputs/'}.`,
+        description: `Train ${name}: runs the trainer, picks the checkpoint by the configured policy and caches only its manifest (${p.manifest}); weights stay under train.output_dir.`,
         technologies: ['autoexp'],
       },
     },
     [opts.inferTargetName]: {
       executor: '@autoexp/nx-autoexp:infer',
-      options: { experiment: name, configHash: hashes.infer, runName: name, smoke: false },
+      options: { experiment: name, runName: name, smoke: false },
       configurations: configurations('infer'),
       dependsOn: [opts.trainTargetName],
       inputs: [
         trainer,
+        sectionStampInput(root, name, 'infer'),
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
         // A cache hit skips the executor, so a deleted or changed checkpoint must change the hash.
@@ -109,10 +115,11 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
     },
     [opts.submitTargetName]: {
       executor: '@autoexp/nx-autoexp:submit',
-      options: { experiment: name, configHash: hashes.submit, runName: name, smoke: false },
+      options: { experiment: name, runName: name, smoke: false },
       configurations: configurations('submit'),
       dependsOn: [opts.inferTargetName],
       inputs: [
+        sectionStampInput(root, name, 'submit'),
         ...(c ? dataInputs(root, c, ['sample_submission']) : []),
         { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
         { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },

@@ -7,3 +7,4 @@ export * from './resolved-config';
 export * from './schema';
 export * from './types';
 export * from './experiment-cache';
+export * from './section-stamps';

@@ -1,6 +1,5 @@
 export interface SubmitExecutorSchema {
   experiment: string;
-  configHash?: string;
   /** This target's small outputs live in runs/<runName>/ (<exp> or <exp>/smoke); set by the plugin. */
   runName?: string;
   /** Smoke run: a few steps on a small slice; separate cache and outputs; marked in the index. */

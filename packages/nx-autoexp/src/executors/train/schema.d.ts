@@ -1,7 +1,5 @@
 export interface TrainExecutorSchema {
   experiment: string;
-  /** Hash of the train-relevant config sections; set by the plugin so Nx's cache key follows the config. */
-  configHash?: string;
   /** This target's small outputs live in runs/<runName>/ (<exp> or <exp>/smoke); set by the plugin. */
   runName?: string;
   /** Smoke run: a few steps on a small slice; separate cache and outputs; marked in the index. */
