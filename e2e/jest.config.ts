@@ -6,6 +6,4 @@ export default {
   testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/jest.setup.ts'],
-  // Suites train real (tiny) models: run them one at a time on a 2-core machine.
-  maxWorkers: 1,
 };

@@ -1,5 +1,7 @@
 /** Issue 3 acceptance 8: every offline experiment trains, infers and submits on a fresh clone. */
 import { parse } from 'csv-parse/sync';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Workspace, taskRan } from './workspace';
 
 describe('run-many over the offline experiments', () => {
@@ -14,6 +16,7 @@ describe('run-many over the offline experiments', () => {
     expect(ws.list('prediction').filter((d) => /^exp-demo(-t5|-lora)?_/.test(d))).toHaveLength(3);
 
     // Continue on error: a broken experiment fails, the others still run, and the leaderboard lists it as failed.
+    mkdirSync(join(ws.root, 'experiments/broken'), { recursive: true });
     ws.write('experiments/broken/experiment.yaml', ws.read('experiments/demo/experiment.yaml').replace('  num_beams: 2', '  num_beam: 2'));
     const again = ws.nx('run-many', '-t', 'submit', '--projects=tag:offline');
     expect(again.code).not.toBe(0);
