@@ -15,7 +15,7 @@ from typing import Any
 
 from .config import ResolvedConfig
 from .data import Example, load_examples
-from .errors import ConfigError
+from .errors import ConfigError, MissingDependencyError
 from .events import EventEmitter
 from .logging_utils import info, warn
 from .preprocess import DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq
@@ -218,6 +218,23 @@ def _device_name(cfg: ResolvedConfig) -> str:
 
 # ---------------------------------------------------------------- entry point
 
+# The package each `train.report_to` tracker needs (HF's integrations import them lazily and fail late).
+TRACKER_PACKAGES = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard", "comet_ml": "comet_ml"}
+
+
+def check_trackers_available(report_to) -> None:
+    """A tracker named in train.report_to whose package is missing: a clear message before training, not a crash."""
+    import importlib.util
+
+    names = [report_to] if isinstance(report_to, str) else list(report_to or [])
+    for name in names:
+        pkg = TRACKER_PACKAGES.get(name)
+        if pkg and importlib.util.find_spec(pkg) is None:
+            raise MissingDependencyError(
+                f"train.report_to is '{name}', but the {pkg} package is not installed in this environment. "
+                f"Install it (`.venv/bin/pip install {pkg}`) or set train.report_to: none.")
+
+
 def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
     from transformers import EarlyStoppingCallback, PrinterCallback, set_seed
 
@@ -234,6 +251,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
         dev_rows = load_examples(cfg.data.dev, need_summary=True, limit=t.max_eval_samples, what="dev")
     if m.quantization == "4bit":
         check_qlora_available()
+    check_trackers_available(t.report_to)
     args = build_training_args(cfg, seq2seq=m.type == "seq2seq")  # rejects bad train.* before any write
     run_dir = Path(t.run_dir)
     _check_run_dir(run_dir)

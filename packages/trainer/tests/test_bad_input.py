@@ -169,3 +169,17 @@ def test_dispatcher_routes_every_command(capsys):
         assert dispatch([name, "--help"]) == 0
     out = capsys.readouterr().out
     assert "--config" in out and "--checkpoint" in out and "--predictions" in out
+
+
+@pytest.mark.parametrize("tracker", ["wandb", "mlflow"])
+def test_missing_tracker_package_exits_7_before_writing(tmp_path, dataset, capsys, monkeypatch, tracker):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == tracker else real(name, *a))
+    cfg = make_config(tmp_path, dataset)
+    cfg["train"]["report_to"] = tracker
+    rc, _, err = _train(tmp_path, cfg, capsys)
+    assert rc == 7, err
+    assert f"train.report_to is '{tracker}'" in err and "report_to: none" in err
+    assert not Path(cfg["train"]["run_dir"]).exists()
