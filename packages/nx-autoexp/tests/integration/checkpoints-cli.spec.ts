@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runProcess } from '../../src/core/process/run-process';
+import { buildCli } from './support/build-cli';
 import { tmpRoot, writeCheckpoint, writeRotatedRun, writeRunRecord } from '../../src/core/checkpoints/__fixtures__/build-tree';
 
 const PKG = resolve(__dirname, '../..');
@@ -16,21 +17,8 @@ let main: string;
 let root: string;
 
 beforeAll(async () => {
-  build = mkdtempSync(join(tmpdir(), 'ckpt-cli-build-'));
-  const tsconfig = join(build, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(PKG, 'tsconfig.lib.json'),
-      compilerOptions: { rootDir: join(PKG, 'src'), outDir: join(build, 'dist'), declaration: false, sourceMap: false, incremental: false },
-      files: [join(PKG, 'src/cli/main.ts')],
-      include: [],
-    }),
-  );
-  // Type errors elsewhere in the package (other work in progress) do not stop emit; the files must exist.
-  const res = await runProcess(join(WS, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: WS, tailLines: 20 });
+  build = await buildCli('ckpt-cli', 'cli/main.ts', ['cli/main.js', 'cli/commands/checkpoints.js']);
   main = join(build, 'dist/cli/main.js');
-  if (!existsSync(main) || !existsSync(join(build, 'dist/cli/commands/checkpoints.js'))) throw new Error(`tsc did not emit the CLI:\n${res.tail.join('\n')}`);
 }, 120_000);
 afterAll(() => rmSync(build, { recursive: true, force: true }));
 beforeEach(() => {

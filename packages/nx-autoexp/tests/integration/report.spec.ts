@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runProcess } from '../../src/core/process/run-process';
+import { buildCli } from './support/build-cli';
 import { buildReportWorkspace, predictionsFor } from '../../src/core/report/__fixtures__/report-workspace';
 import type { ReportData } from '../../src/core/report/types';
 
@@ -18,22 +19,8 @@ let driver: string;
 let root: string;
 
 beforeAll(async () => {
-  // Inside the workspace (tmp/ is git-ignored) so the build resolves csv-parse and chart.js from node_modules.
-  mkdirSync(join(WS, 'tmp'), { recursive: true });
-  build = mkdtempSync(join(WS, 'tmp', 'report-cli-build-'));
-  const tsconfig = join(build, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(PKG, 'tsconfig.lib.json'),
-      compilerOptions: { rootDir: join(PKG, 'src'), outDir: join(build, 'dist'), declaration: false, sourceMap: false, incremental: false },
-      files: [join(PKG, 'src/cli/commands/report.ts')],
-      include: [],
-    }),
-  );
-  const res = await runProcess(join(WS, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: WS, tailLines: 20 });
+  build = await buildCli('report-cli', 'cli/commands/report.ts', ['cli/commands/report.js']);
   const command = join(build, 'dist/cli/commands/report.js');
-  if (!existsSync(command)) throw new Error(`tsc did not emit the report command:\n${res.tail.join('\n')}`);
   // The same dispatch as cli/main.ts: UserError -> its exit code and message.
   driver = join(build, 'driver.js');
   writeFileSync(
