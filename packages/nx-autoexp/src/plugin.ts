@@ -4,6 +4,8 @@ import { loadExperimentCached } from './core/config/experiment-cache';
 import { dataPath, workspaceRelative } from './core/config/data-paths';
 import { EXPERIMENT_FILE, projectNameOf } from './core/config/load-experiment';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 
 export type { AutoexpPluginOptions } from './plugin/target-definitions';
 
@@ -32,7 +34,8 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
           description = exp.config.description;
         } catch (err) {
           targets = experimentTargets(ctx.workspaceRoot, null, name, o, (err as Error).message);
-          tags.push('invalid-config');
+          // Keep the tags it declares, so `run-many --projects=tag:x` still selects it and reports the error.
+          tags = [...tags, 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile))];
         }
         return {
           projects: {
@@ -99,3 +102,13 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
   }
   return deps;
 };
+
+/** Tags of a config that failed validation, if its YAML parses at all. */
+function declaredTags(file: string): string[] {
+  try {
+    const tags = (parseYaml(readFileSync(file, 'utf8')) as { tags?: unknown } | null)?.tags;
+    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -104,7 +104,8 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
         // A cache hit skips the executor, so a deleted or changed checkpoint must change the hash.
-        { runtime: checkpointStatusCommand([p.manifest, runPaths(name, true).manifest]) },
+        // Only the full run's manifest: the smoke run's must not invalidate the full infer (and vice versa).
+        { runtime: checkpointStatusCommand([p.manifest]) },
       ],
       outputs: ['{workspaceRoot}/runs/{options.runName}/infer'],
       cache: true,
