@@ -5,9 +5,8 @@
  * AUTOEXP_SLURM_TESTS=0.
  */
 import { parse } from 'csv-parse/sync';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeWithCluster, startTestCluster } from '../tools/slurm/test-cluster';
 import { addExperiment, standInYaml } from './faults/support';
 import { Workspace, taskRan } from './workspace';
@@ -78,21 +77,11 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
     const ws = workspace('slurm-sigint');
     useSlurm(ws, 'demo');
     // Like a terminal's Ctrl-C: SIGINT to nx's whole process group once the train job is submitted.
-    const child = spawn(join(ws.root, 'node_modules', '.bin', 'nx'), ['run', 'exp-demo:train'], {
-      cwd: ws.root,
-      detached: true,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', FORCE_COLOR: '0' },
-    });
-    let out = '';
     let id = '';
-    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (!id && (id = jobIds(out)[0] ?? '')) process.kill(-(child.pid as number), 'SIGINT');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const code = await exited;
+    const run = ws.spawnNx(['run', 'exp-demo:train'], (out) => {
+      if (!id && (id = jobIds(out)[0] ?? '')) process.kill(-(run.child.pid as number), 'SIGINT');
+    });
+    const { code } = await run.exited;
     expect(id).not.toBe('');
     expect(code).not.toBe(0);
     // The runner cancels at the first signal and waits for the job to leave the queue; allow slurm's KillWait.

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,14 +46,35 @@ export class Workspace {
     return r.stdout;
   }
 
+  private env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', FORCE_COLOR: '0', ...extra };
+  }
+
   run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
     const r = spawnSync(cmd, args, {
       cwd: this.root,
       encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', FORCE_COLOR: '0', ...env },
+      env: this.env(env),
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: r.status ?? 1, out: `${r.stdout}\n${r.stderr}` };
+  }
+
+  /**
+   * nx in the background, leading its own process group (as a terminal's
+   * foreground job does), so a test can send the group SIGINT like Ctrl-C.
+   */
+  spawnNx(args: string[], onOutput?: (all: string) => void): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+    const child = spawn(join(this.root, 'node_modules', '.bin', 'nx'), args, { cwd: this.root, detached: true, env: this.env() });
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      onOutput?.(out);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => child.on('close', (code, signal) => ok({ code, signal })));
+    return { child, output: () => out, exited };
   }
 
   nx(...args: string[]): Run {

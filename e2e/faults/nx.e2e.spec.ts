@@ -2,7 +2,6 @@
  * Issue 7, Nx faults: a train cache hit whose checkpoint was deleted, and Ctrl-C
  * (SIGINT to nx's process group) while the trainer runs.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Workspace, taskCached, taskRan } from '../workspace';
@@ -34,15 +33,7 @@ describe('faults: nx', () => {
   it('Ctrl-C (SIGINT to the nx process group) while training: no process left, nothing half-written, nothing cached', async () => {
     const pidFile = join(ws.root, 'tmp', 'train.pid');
     addExperiment(ws, 'n-sigint', standInYaml({ train: trainCmd('sleep', pidFile) }));
-    const child = spawn(join(ws.root, 'node_modules', '.bin', 'nx'), ['run', 'exp-n-sigint:submit'], {
-      cwd: ws.root,
-      detached: true,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
-    });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => child.on('close', (code, signal) => ok({ code, signal })));
+    const { child, output, exited } = ws.spawnNx(['run', 'exp-n-sigint:submit']);
     for (let i = 0; i < 600 && !existsSync(pidFile); i++) await sleep(100);
     expect(existsSync(pidFile)).toBe(true);
     const trainerPid = Number(readFileSync(pidFile, 'utf8'));
@@ -67,7 +58,7 @@ describe('faults: nx', () => {
     expect(taskRan(again.out, 'exp-n-sigint:train')).toBe(true);
     // No message is required: the user pressed Ctrl-C, and nx exits on SIGINT before the
     // executor's "interrupted" line reaches the terminal. Recorded for docs/faults.md.
-    note(out, `ok: nx exit ${res.code ?? res.signal}; trainer pid ${trainerPid} gone, no manifest, train not cached${/interrupted/.test(out) ? '' : ' (the executor\'s "interrupted" line is not shown)'}`);
+    note(output(), `ok: nx exit ${res.code ?? res.signal}; trainer pid ${trainerPid} gone, no manifest, train not cached${/interrupted/.test(output()) ? '' : ' (the executor\'s "interrupted" line is not shown)'}`);
   });
   it('Ctrl-C while inferring after a good infer: predictor gone, the last good predictions kept, nothing submitted', async () => {
     const pidFile = join(ws.root, 'tmp', 'infer.pid');
@@ -75,15 +66,7 @@ describe('faults: nx', () => {
     expect(ws.nx('run', 'exp-n-sigint-infer:infer').code).toBe(0);
     const good = ws.read('runs/n-sigint-infer/infer/predictions/test.csv');
     ws.edit('experiments/n-sigint-infer/experiment.yaml', (t) => t.replace(/fake-predict\.js ok \{input\} \{output\}/, `fake-predict.js hang {input} {output} ${pidFile}`));
-    const child = spawn(join(ws.root, 'node_modules', '.bin', 'nx'), ['run', 'exp-n-sigint-infer:submit'], {
-      cwd: ws.root,
-      detached: true,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
-    });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => child.on('close', (code, signal) => ok({ code, signal })));
+    const { child, output, exited } = ws.spawnNx(['run', 'exp-n-sigint-infer:submit']);
     for (let i = 0; i < 600 && !existsSync(pidFile); i++) await sleep(100);
     expect(existsSync(pidFile)).toBe(true);
     const predictorPid = Number(readFileSync(pidFile, 'utf8'));
@@ -92,7 +75,7 @@ describe('faults: nx', () => {
     const predictorLeft = !(await waitGone(predictorPid, 10_000));
     if (predictorLeft) process.kill(predictorPid, 'SIGKILL');
     expect(await waitGroupGone(child.pid as number)).toEqual([]);
-    note(out, `ok: nx exit ${res.code ?? res.signal}; predictor pid ${predictorPid} gone, predictions unchanged`);
+    note(output(), `ok: nx exit ${res.code ?? res.signal}; predictor pid ${predictorPid} gone, predictions unchanged`);
     expect(predictorLeft).toBe(false);
     expect(res.code === 0 && res.signal === null).toBe(false);
     expect(ws.read('runs/n-sigint-infer/infer/predictions/test.csv')).toBe(good);

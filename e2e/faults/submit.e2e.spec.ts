@@ -11,19 +11,11 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { REPO, Workspace } from '../workspace';
 import { addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, note, predictCmd, predictionSnapshot, seedSubmission, standInYaml } from './support';
+import { prng } from '../../packages/nx-autoexp/tests/support/prng';
+import { INDEX_COLUMNS } from '../../packages/nx-autoexp/src/core/submission';
 
-const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,strategy,config_hash,predictions_sha256,output_path,metadata_path,note'.split(',');
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-/** Seeded PRNG (mulberry32), as in tests/integration/submission.spec.ts: FAULTS_SEED replays a kill schedule. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Names only killed submits leave (temps, staging folders, locks); readers ignore them. */
 const isTempName = (name: string) => name.startsWith('.') || name.endsWith('.lock') || name.includes('.lock.stale-');

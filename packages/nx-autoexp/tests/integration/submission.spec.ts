@@ -9,12 +9,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { prng } from '../support/prng';
+
+// The contract (docs/architecture.md), spelled out so a changed column list fails here.
+const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,strategy,config_hash,predictions_sha256,output_path,metadata_path,note'.split(',');
 
 const PKG = resolve(__dirname, '..', '..');
 const ROOT = resolve(PKG, '..', '..');
 const BIN = join(PKG, 'bin', 'autoexp.js');
 const HOLD_LOCK = join(ROOT, 'tools', 'fault', 'hold-index-lock.js');
-const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,strategy,config_hash,predictions_sha256,output_path,metadata_path,note'.split(',');
 const SAMPLE_ROWS = 40;
 const SAMPLE_HEADER = ['', 'fname', 'summary'];
 
@@ -38,15 +41,6 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}, script = BIN): Run {
 }
 const autoexp = (args: string[], env?: NodeJS.ProcessEnv) => start(args, env).done;
 
-/** Seeded PRNG (mulberry32) so a failing kill schedule can be replayed with SUBMISSION_TEST_SEED. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeWorkspace(): string {
   const ws = mkdtempSync(join(tmpdir(), 'autoexp-sub-it-'));

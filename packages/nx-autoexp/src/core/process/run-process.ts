@@ -8,8 +8,6 @@
  */
 import execa from 'execa';
 
-export { lineSplitter };
-
 /** The last lines of a process's output (both streams, and stderr alone), for error messages. */
 export function outputTails(max: number) {
   const tail: string[] = [];
