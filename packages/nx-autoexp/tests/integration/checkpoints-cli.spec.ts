@@ -61,6 +61,22 @@ it('--metric/--mode and --run-id choose within one run of a shared folder', asyn
   expect(j.selected.reason).toMatch(/eval_loss=2\.8 \(max\)/);
 });
 
+it('--path-only prints just the chosen folder (for $(...) in scripts), and exits 1 with the reasons when none is valid', async () => {
+  writeRotatedRun(join(root, 'out'), { steps: [10, 20, 30], scores: [0.2, 0.6, 0.5] });
+  const r = await cli('out', '--path-only');
+  expect(r).toEqual({ code: 0, out: join(root, 'out/checkpoint-20'), err: '' });
+  const f = join(root, 'out/checkpoint-20/model.safetensors');
+  truncateSync(f, statSync(f).size - 2);
+  // The recorded best is damaged: the metric picks the next best valid one.
+  expect((await cli('out', '--path-only')).out).toBe(join(root, 'out/checkpoint-30'));
+  rmSync(join(root, 'out/checkpoint-30'), { recursive: true });
+  const none = await cli('out', '--path-only');
+  expect(none.code).toBe(1);
+  expect(none.out).toBe('');
+  expect(none.err).toMatch(/checkpoint-20 \(step 20\): model\.safetensors: truncated/);
+  expect((await cli('out', '--path-only', '--json')).code).toBe(2);
+});
+
 it('human table: each candidate with step, metric and validity or the reason, then the choice', async () => {
   writeRotatedRun(join(root, 'out'), { steps: [10, 20], scores: [0.7, 0.5] });
   mkdirSync(join(root, 'out', 'checkpoint-30'));

@@ -20,6 +20,9 @@ options:
   --config-hash H             newest completed run with this config hash
   --experiment NAME           newest completed run of this experiment
   --json                      print {"selected": {path, step, reason} | null, "candidates": [...]}
+  --path-only                 print only the chosen folder's absolute path, for scripts
+                              (validates in order of preference and stops at the first
+                              valid folder, instead of validating every candidate)
 
 exit: 0 a checkpoint was chosen, 1 none is valid, 2 bad usage.`;
 
@@ -54,6 +57,7 @@ export default async function checkpoints(argv: string[], io: CliIO): Promise<nu
       'config-hash': { type: 'string' },
       experiment: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'path-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +73,7 @@ export default async function checkpoints(argv: string[], io: CliIO): Promise<nu
   if (policy === 'path' && !values.path) throw new UserError('--policy path needs --path <checkpoint folder>', 2);
   if (policy !== 'path' && values.path) throw new UserError(`--path only goes with --policy path (got --policy ${policy})`, 2);
   const mode: MetricMode | undefined = oneOf('mode', values.mode, ['max', 'min'] as const);
+  if (values.json && values['path-only']) throw new UserError('--json and --path-only print different things: pass one of them', 2);
 
   const result = findCheckpoint({
     root,
@@ -79,7 +84,14 @@ export default async function checkpoints(argv: string[], io: CliIO): Promise<nu
     runId: values['run-id'],
     configHash: values['config-hash'],
     experiment: values.experiment,
+    validate: values['path-only'] ? 'needed' : 'all',
   });
+
+  if (values['path-only']) {
+    if (result.selected) io.stdout(result.selected.path);
+    else io.stderr(formatNoCheckpointError(result, root));
+    return result.selected ? 0 : 1;
+  }
 
   if (values.json) {
     io.stdout(toJson(result));

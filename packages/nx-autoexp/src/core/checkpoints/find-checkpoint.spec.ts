@@ -1,9 +1,27 @@
 import { mkdirSync, rmSync, symlinkSync, truncateSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpRoot, writeCheckpoint, writeJson, writeRotatedRun, writeRunRecord } from './__fixtures__/build-tree';
-import { findCheckpoint, listCheckpoints } from './find-checkpoint';
+import { NOT_CHECKED, findCheckpoint as findAll, listCheckpoints } from './find-checkpoint';
 import { formatNoCheckpointError } from './format';
-import { Candidate } from './types';
+import { Candidate, FindOptions, FinderResult } from './types';
+
+/**
+ * Every scenario below also runs with validate: 'needed', which must choose
+ * the same folder for the same reason while validating fewer folders.
+ */
+function findCheckpoint(opts: FindOptions): FinderResult {
+  const full = findAll(opts);
+  const lazy = findAll({ ...opts, validate: 'needed' });
+  expect(lazy.selected?.path).toEqual(full.selected?.path);
+  expect(lazy.selected?.step).toEqual(full.selected?.step);
+  expect(lazy.selected?.metric).toEqual(full.selected?.metric);
+  expect(lazy.fallback).toEqual(full.fallback);
+  // Same rule; only the "among N" counts may differ.
+  expect(lazy.selected?.reason.split(/ among | \(| of \d/)[0]).toEqual(full.selected?.reason.split(/ among | \(| of \d/)[0]);
+  expect(lazy.candidates.map((c) => c.path)).toEqual(full.candidates.map((c) => c.path));
+  for (const c of lazy.candidates) if (c.checked !== false) expect(c).toEqual(full.candidates.find((f) => f.path === c.path));
+  return full;
+}
 
 let root: string;
 beforeEach(() => {
@@ -336,5 +354,35 @@ describe('errors and listing', () => {
     writeJson(join(root, 'checkpoint-1', 'extra.json'), {});
     const r = findCheckpoint({ root, policy: 'best' });
     expect(r.selected).toMatchObject({ step: 1, metric: null });
+  });
+});
+
+describe("validate: 'needed'", () => {
+  it('validates only down to the chosen checkpoint: a damaged older one is not even opened', () => {
+    const { best } = writeRotatedRun(root, { steps: [10, 20, 30, 40, 50], scores: [0.1, 0.2, 0.5, 0.3, 0.4], keep: 'all' });
+    expect(best).toBe(30);
+    const old = join(root, 'checkpoint-10', 'model.safetensors');
+    truncateSync(old, statSync(old).size - 4);
+    const r = findAll({ root, policy: 'best', validate: 'needed' });
+    expect(r.selected).toMatchObject({ step: 30, valid: true });
+    const byStep = Object.fromEntries(r.candidates.map((c) => [c.step, c]));
+    // 50 (newest state) and 30 (its best) were validated; 10, 20 and 40 were not needed.
+    expect(byStep[50]).toMatchObject({ valid: true });
+    expect(byStep[50].checked).toBeUndefined();
+    for (const s of [10, 20, 40]) expect(byStep[s]).toMatchObject({ valid: false, checked: false, reason: NOT_CHECKED });
+    expect(findAll({ root, policy: 'best' }).candidates.find((c) => c.step === 10)).toMatchObject({ valid: false, reason: expect.stringMatching(/truncated/) });
+  });
+
+  it('walks past invalid candidates in order of preference', () => {
+    writeCheckpoint(join(root, 'checkpoint-20'));
+    writeCheckpoint(join(root, 'checkpoint-25'));
+    const f = join(writeCheckpoint(join(root, 'checkpoint-30')), 'model.safetensors');
+    truncateSync(f, statSync(f).size - 4);
+    const r = findAll({ root, policy: 'latest', validate: 'needed' });
+    expect(r.selected?.step).toBe(25);
+    expect(r.selected!.reason).toBe('latest: highest global step 25 among 3 checkpoint(s), 1 of them not validated (not needed)');
+    const byStep = Object.fromEntries(r.candidates.map((c) => [c.step, c]));
+    expect(byStep[30]).toMatchObject({ valid: false, reason: expect.stringMatching(/truncated/) });
+    expect(byStep[20]).toMatchObject({ checked: false });
   });
 });

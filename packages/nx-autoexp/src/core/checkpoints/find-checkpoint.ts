@@ -21,11 +21,35 @@ interface Scored {
   /** undefined = not read yet (read lazily: the newest state's log_history covers the older steps). */
   state: TrainerState | null | undefined;
   isStepDir: boolean;
+  /** Set while the folder is not validated yet (validate: 'needed'); cleared by checked(). */
+  pending?: FoundFolder;
 }
+
+export const NOT_CHECKED = 'not checked: a checkpoint the policy prefers is valid';
 
 function stateOf(s: Scored): TrainerState | null {
   if (s.state === undefined) s.state = readTrainerState(s.c.path);
   return s.state;
+}
+
+/**
+ * A step folder to validate only when the choice reaches it; folders without a
+ * step in their name are validated now (their step comes from their own state).
+ */
+function deferred(folder: FoundFolder): Scored {
+  if (folder.type !== 'step') return evaluate(folder);
+  return { c: { path: folder.path, step: folder.step, kind: null, valid: false, reason: NOT_CHECKED, metric: null, checked: false }, state: undefined, isStepDir: true, pending: folder };
+}
+
+/** Validates a deferred candidate in place; returns whether it is valid. */
+function checked(s: Scored): boolean {
+  if (s.pending) {
+    const done = evaluate(s.pending);
+    s.pending = undefined;
+    s.c = { ...done.c, metric: s.c.metric };
+    s.state = done.state;
+  }
+  return s.c.valid;
 }
 
 function evaluate(folder: FoundFolder): Scored {
@@ -50,11 +74,12 @@ function evaluate(folder: FoundFolder): Scored {
  * The newest trainer state: highest global_step among the given candidates'
  * trainer_state.json, reading from the highest step down until one parses.
  */
-function newestState(pool: Scored[]): Scored | null {
-  const order = [...pool].sort((a, b) => (b.c.step ?? -1) - (a.c.step ?? -1) || Number(b.isStepDir) - Number(a.isStepDir));
+function newestState(pool: Scored[], onlyValid: boolean): Scored | null {
+  const order = [...pool].sort(byStepDesc);
   let newest: Scored | null = null;
   for (const s of order) {
     if (newest && (s.c.step ?? -1) < newest.state!.global_step!) break;
+    if (onlyValid && !checked(s)) continue;
     const st = stateOf(s);
     if (!st || st.global_step === null) continue;
     if (!newest || st.global_step > newest.state!.global_step! || (st.global_step === newest.state!.global_step && s.isStepDir && !newest.isStepDir)) newest = s;
@@ -71,19 +96,15 @@ function byFolderThenStep(a: Candidate, b: Candidate): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** Highest step; a checkpoint-N folder beats a final-model folder at the same step. */
-function latestOf(valid: Scored[]): Scored | null {
-  let best: Scored | null = null;
-  for (const s of valid) {
-    if (!best) {
-      best = s;
-      continue;
-    }
-    const a = s.c.step ?? -Infinity;
-    const b = best.c.step ?? -Infinity;
-    if (a > b || (a === b && s.isStepDir && !best.isStepDir)) best = s;
-  }
-  return best;
+/** Highest step first (null last); a checkpoint-N folder before a final-model folder at the same step; stable otherwise. */
+function byStepDesc(a: Scored, b: Scored): number {
+  return (b.c.step ?? -Infinity) - (a.c.step ?? -Infinity) || Number(b.isStepDir) - Number(a.isStepDir);
+}
+
+/** The first valid candidate in the given order, validating only up to it. */
+function firstValid(order: Scored[]): Scored | null {
+  for (const s of order) if (checked(s)) return s;
+  return null;
 }
 
 const fmt = (v: number) => String(Number(v.toPrecision(6)));
@@ -94,14 +115,20 @@ interface Choice {
   fallback?: string;
 }
 
-function chooseLatest(valid: Scored[]): Choice {
-  const s = latestOf(valid);
-  if (!s) return { chosen: null, reason: '' };
-  const n = valid.length;
-  return { chosen: s, reason: s.c.step === null ? `latest: the only kind of valid folder has no step (${n} valid)` : `latest: highest global step ${s.c.step} among ${n} valid checkpoint(s)` };
+/** "among N valid checkpoint(s)" when all were validated, else how many were looked at. */
+function amongText(all: Scored[]): string {
+  const unchecked = all.filter((s) => s.pending).length;
+  const valid = all.filter((s) => !s.pending && s.c.valid).length;
+  return unchecked === 0 ? `among ${valid} valid checkpoint(s)` : `among ${all.length} checkpoint(s), ${unchecked} of them not validated (not needed)`;
 }
 
-function chooseBest(all: Scored[], valid: Scored[], newest: Scored | null, metric: string, mode: MetricMode): Choice {
+function chooseLatest(all: Scored[]): Choice {
+  const s = firstValid([...all].sort(byStepDesc));
+  if (!s) return { chosen: null, reason: '' };
+  return { chosen: s, reason: s.c.step === null ? `latest: the only kind of valid folder has no step (${amongText(all)})` : `latest: highest global step ${s.c.step} ${amongText(all)}` };
+}
+
+function chooseBest(all: Scored[], newest: Scored | null, metric: string, mode: MetricMode): Choice {
   const notes: string[] = [];
   // The newest trainer state (highest global_step) has the final word on best_model_checkpoint.
   const st = newest?.state;
@@ -113,7 +140,7 @@ function chooseBest(all: Scored[], valid: Scored[], newest: Scored | null, metri
     const sameParent = dirname(newest.c.path);
     const matches = all.filter((s) => s.isStepDir && (basename(s.c.path) === wanted || (wantedStep !== null && s.c.step === wantedStep)));
     matches.sort((a, b) => Number(dirname(b.c.path) === sameParent) - Number(dirname(a.c.path) === sameParent));
-    const hit = matches.find((s) => s.c.valid) ?? matches[0];
+    const hit = matches.find((s) => checked(s)) ?? matches[0];
     const where = `trainer_state.json of ${basename(newest.c.path)} (global_step ${st.global_step})`;
     if (hit && hit.c.valid) {
       const extra = hit.c.metric !== null ? `, ${metric}=${fmt(hit.c.metric)}` : st.best_metric !== null ? `, best_metric=${fmt(st.best_metric)}` : '';
@@ -121,37 +148,38 @@ function chooseBest(all: Scored[], valid: Scored[], newest: Scored | null, metri
     }
     notes.push(hit ? `best_model_checkpoint ${wanted} in ${where} is invalid (${hit.c.reason})` : `best_model_checkpoint ${wanted} in ${where} no longer exists`);
   }
-  const scored = valid.filter((s) => s.c.step !== null && s.c.metric !== null);
-  if (scored.length > 0) {
-    const better = (a: number, b: number) => (mode === 'max' ? a > b : a < b);
-    let best = scored[0];
-    for (const s of scored.slice(1)) {
-      // Ties keep the earlier step, as the HF Trainer does (it updates only on strict improvement).
-      if (better(s.c.metric!, best.c.metric!) || (s.c.metric === best.c.metric && (s.c.step! < best.c.step! || (s.c.step === best.c.step && s.isStepDir && !best.isStepDir)))) best = s;
-    }
-    const reason = `best: ${metric}=${fmt(best.c.metric!)} (${mode}) in log_history among ${scored.length} evaluated valid checkpoint(s)`;
+  const evaluated = all.filter((s) => s.c.step !== null && s.c.metric !== null);
+  const sign = mode === 'max' ? -1 : 1;
+  // Best metric first; ties keep the earlier step, as the HF Trainer does (it updates only on strict improvement).
+  const best = firstValid(evaluated.sort((a, b) => sign * (a.c.metric! - b.c.metric!) || a.c.step! - b.c.step! || Number(b.isStepDir) - Number(a.isStepDir)));
+  if (best) {
+    const n = evaluated.filter((s) => !s.pending && s.c.valid).length;
+    const among = evaluated.some((s) => s.pending) ? `the best valid of ${evaluated.length} evaluated checkpoint(s)` : `among ${n} evaluated valid checkpoint(s)`;
+    const reason = `best: ${metric}=${fmt(best.c.metric!)} (${mode}) in log_history ${among}`;
     return { chosen: best, reason: notes.length ? `${reason}; ${notes.join('; ')}` : reason, fallback: notes.length ? notes.join('; ') + `; chose by ${metric} instead` : undefined };
   }
-  const latest = chooseLatest(valid);
+  const latest = chooseLatest(all);
   if (!latest.chosen) return { chosen: null, reason: '', fallback: notes.length ? notes.join('; ') : undefined };
   const why = [...notes, `no ${metric} in log_history for any valid checkpoint`].join('; ');
   return { chosen: latest.chosen, reason: `${latest.reason} (fallback: ${why})`, fallback: `${why}; chose the latest` };
 }
 
-function finish(scored: Scored[], opts: FindOptions, extra: Pick<FinderResult, 'runDir' | 'runs' | 'run' | 'note'>, runHow?: string): FinderResult {
-  const valid = scored.filter((s) => s.c.valid);
+function finish(folders: FoundFolder[], opts: FindOptions, extra: Pick<FinderResult, 'runDir' | 'runs' | 'run' | 'note'>, runHow?: string): FinderResult {
+  const scored = folders.map(opts.validate === 'needed' ? deferred : evaluate);
   // Metrics come from the newest state (log_history is cumulative) plus any state already read.
-  const newest = newestState(valid);
-  if (!newest) newestState(scored); // nothing valid: still read one state so the table shows metrics
+  // Only best needs the newest *valid* state (it names the best checkpoint); for the
+  // others any newest state gives the metrics, without validating on its account.
+  const newest = newestState(scored, opts.policy === 'best');
+  if (!newest) newestState(scored, false); // nothing valid: still read one state so the table shows metrics
   const states = scored.map((s) => s.state).filter((s): s is TrainerState => !!s);
   const metric = resolveMetricName(opts.metric ?? DEFAULT_METRIC, states);
   const mode = opts.mode ?? defaultMode(metric);
   const values = metricByStep(states, metric);
   for (const s of scored) s.c.metric = s.c.step !== null ? values.get(s.c.step) ?? null : null;
   let choice: Choice;
-  if (opts.policy === 'path') choice = valid[0] ? { chosen: valid[0], reason: 'path: the folder given explicitly' } : { chosen: null, reason: '' };
-  else if (opts.policy === 'latest') choice = chooseLatest(valid);
-  else choice = chooseBest(scored, valid, newest, metric, mode);
+  if (opts.policy === 'path') choice = scored[0] && checked(scored[0]) ? { chosen: scored[0], reason: 'path: the folder given explicitly' } : { chosen: null, reason: '' };
+  else if (opts.policy === 'latest') choice = chooseLatest(scored);
+  else choice = chooseBest(scored, newest, metric, mode);
   const result: FinderResult = {
     selected: choice.chosen ? { ...choice.chosen.c, reason: extra.run && runHow ? `${choice.reason}; run ${extra.run.run_id ?? extra.run.runDir} (${runHow})` : choice.reason } : null,
     candidates: scored.map((s) => s.c).sort(byFolderThenStep),
@@ -194,7 +222,7 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
     const m = STEP_DIR.exec(basename(p));
     const run = nearestRunRecord(dirname(p));
     const folder: FoundFolder = { path: p, type: m ? 'step' : 'model', step: m ? Number(m[1]) : null };
-    return finish([evaluate(folder)], opts, { runDir: run?.runDir ?? null, runs: run ? [run] : [], run });
+    return finish([folder], opts, { runDir: run?.runDir ?? null, runs: run ? [run] : [], run });
   }
 
   const maxDepth = opts.maxDepth ?? 4;
@@ -210,7 +238,7 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
   }
   if (found.runs.length === 0) {
     // The user's own trainer: no records, so every checkpoint under root counts.
-    return finish(found.folders.map(evaluate), opts, { runDir: null, runs: [], run: null });
+    return finish(found.folders, opts, { runDir: null, runs: [], run: null });
   }
   const choice = chooseRun(found.runs, opts);
   if (!choice.run) return finish([], opts, { runDir: null, runs: found.runs, run: null, note: choice.note });
@@ -222,5 +250,5 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
   } catch (err) {
     return finish([], opts, { runDir: run.runDir, runs: found.runs, run, note: unreadable(run.runDir, err) });
   }
-  return finish(inside.folders.map(evaluate), opts, { runDir: run.runDir, runs: found.runs, run }, choice.how);
+  return finish(inside.folders, opts, { runDir: run.runDir, runs: found.runs, run }, choice.how);
 }

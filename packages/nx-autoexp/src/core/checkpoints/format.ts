@@ -13,7 +13,7 @@ const metricText = (v: number | null) => (v === null ? '-' : String(Number(v.toP
 /** Aligned table: path, step, metric, and "valid" or the reason. */
 export function formatCandidateTable(candidates: Candidate[], root: string, metricName: string): string {
   const rows = [['checkpoint', 'step', metricName, 'status']];
-  for (const c of candidates) rows.push([rel(root, c.path), c.step === null ? '-' : String(c.step), metricText(c.metric), c.valid ? `valid (${c.kind})` : `INVALID: ${c.reason}`]);
+  for (const c of candidates) rows.push([rel(root, c.path), c.step === null ? '-' : String(c.step), metricText(c.metric), c.valid ? `valid (${c.kind})` : c.checked === false ? 'not checked (not needed)' : `INVALID: ${c.reason}`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (i === 3 ? 0 : r[i].length))));
   return rows.map((r) => r.map((cell, i) => (i === 3 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }

@@ -16,6 +16,8 @@ export interface Candidate {
   reason: string;
   /** Value of the requested metric at this step in log_history, when there is one. */
   metric: number | null;
+  /** false when `validate: 'needed'` never had to look at this folder (valid is then false, reason NOT_CHECKED). */
+  checked?: false;
 }
 
 /** A run record (`autoexp_run.json`) found under the search root. */
@@ -62,6 +64,13 @@ export interface FindOptions {
   experiment?: string;
   /** Deepest level below root a checkpoint folder may sit (default 4: root/a/b/c/checkpoint-N). */
   maxDepth?: number;
+  /**
+   * 'all' (default): validate every candidate, so listings say why each one is
+   * or is not usable. 'needed': validate in the policy's order of preference
+   * and stop at the first valid one (the choice is the same; the others are
+   * left `checked: false`), for callers that only need the answer.
+   */
+  validate?: 'all' | 'needed';
 }
 
 export interface ValidationResult {
