@@ -26,6 +26,7 @@ class RunRecord:
             "final_metrics": None, "best_checkpoint": None, "model_type": model_type,
             "adapter": adapter, "base_model": base_model, "device": device,
             "batch_size_used": batch_size_used,
+            "trackers": [],  # filled by tracking.TrackerRunsCallback once report_to's runs start
         }
 
     def update(self, **fields: Any) -> None:

@@ -241,6 +241,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
     from .callbacks import ProgressEventsCallback, SavePreprocessCallback
     from .modeling import build_model, check_qlora_available
     from .tokenizer_builder import build_tokenizer
+    from .tracking import TrackerRunsCallback
 
     t, m = cfg.train, cfg.model
     # Bad data or hardware fails before anything is written.
@@ -320,6 +321,8 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
                                               num_beams=t.generation_num_beams,
                                               max_new_tokens=t.generation_max_length))
         trainer.remove_callback(PrinterCallback)  # it prints raw dicts; our events replace it
+        # Last in the list, so the report_to integrations have started their runs when it reads them.
+        trainer.add_callback(TrackerRunsCallback(record, trainer.callback_handler.callbacks))
 
         info(f"training {m.type} ({m.architecture or m.name_or_path}) on {len(train_ds)} rows, "
              f"dev {len(dev_rows)} rows, device {device}, output {run_dir}")

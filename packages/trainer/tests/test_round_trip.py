@@ -44,6 +44,7 @@ def test_train_predict_score(model, trained, dataset, tmp_path, capsys):
     assert Path(record["best_checkpoint"]).parent == run_dir
     assert record["best_checkpoint"] == str(Path(state["best_model_checkpoint"]).resolve())
     assert "eval_score" in record["final_metrics"]
+    assert record["trackers"] == []  # report_to: none
     if model == "llama_lora":
         assert record["base_model"] == str(run_dir / "base_model")
         adapter_cfg = json.loads((ckpts[-1] / "adapter_config.json").read_text())

@@ -99,6 +99,7 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
     predictions_sha256: '',
     output_path: '',
     metadata_path: '',
+    tracker: '',
     note: `${f.target}: ${f.reason}`,
   };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import { loadExperiment } from '../config/load-experiment';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { recordSubmission } from '../submission';
+import { formatTrackers, recordSubmission } from '../submission';
+import { checkpointTrackers } from './checkpoint-trackers';
 import { PipelineError } from './pipeline-error';
 import { runPaths } from './run-paths';
 import type { StepContext } from './train-step';
@@ -27,6 +28,8 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
   if (!sample || !existsSync(sample)) {
     throw new PipelineError(`sample submission not found: ${sample}`, `set data.sample_submission (or submit.sample_submission) in experiments/${experiment}/experiment.yaml to the competition's sample_submission.csv`);
   }
+  const manifest = readJson(join(root, paths.manifest));
+  const trackers = checkpointTrackers(root, manifest);
   const devScore = readJson(join(root, paths.devScore)) as { score: number; rouge1: number; rouge2: number; rougeL: number } | null;
   const receipt = await recordSubmission({
     workspaceRoot: root,
@@ -40,7 +43,8 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
     metadata: {
       config: exp.config,
       configHash: exp.hashes.train,
-      checkpoint: readJson(join(root, paths.manifest)),
+      checkpoint: manifest,
+      trackers,
       inference: readJson(join(root, paths.inferRecord)),
       devScores: devScore && typeof devScore.score === 'number' ? devScore : null,
       smoke: !!ctx.smoke,
@@ -52,5 +56,6 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
   writeJsonAtomic(receiptPath, receipt);
   log(`submission: ${receipt.outputPath}`);
   log(`index: ${receipt.indexPath}`);
+  if (trackers.length) log(`tracker: ${formatTrackers(trackers)}`);
   return { outputPath: receipt.outputPath, receiptPath };
 }

@@ -20,6 +20,7 @@ export const INDEX_COLUMNS = [
   'predictions_sha256',
   'output_path',
   'metadata_path',
+  'tracker',
   'note',
 ] as const;
 

@@ -13,5 +13,6 @@ export {
   type SubmissionReceipt,
 } from './record-submission';
 export { leaderboard, configDiff, flattenConfig, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
+export { formatTrackers, parseTrackers, type TrackerRun } from './trackers';
 export { withFileLock, defaultStaleMs } from './file-lock';
 export { submissionTimestamp } from './timestamp';

@@ -20,7 +20,7 @@ describe('leaderboard', () => {
     writeIndex([
       { experiment: 'a', timestamp: '20261126T080000000Z', score: '0.5', step: '10' },
       { experiment: 'b', timestamp: '20261126T081000000Z', score: '0.6' },
-      { experiment: 'a', timestamp: '20261126T082000000Z', score: '0.7', step: '30', strategy: 'fast' },
+      { experiment: 'a', timestamp: '20261126T082000000Z', score: '0.7', step: '30', strategy: 'fast', tracker: 'wandb:abc https://wandb.ai/t/p/runs/abc' },
       { experiment: 'c', timestamp: '20261126T083000000Z', score: '' },
       { experiment: 'd', timestamp: '20261126T084000000Z', score: '0.9', smoke: 'true' },
       { experiment: 'e', timestamp: '20261126T085000000Z', status: 'failed' },
@@ -35,7 +35,8 @@ describe('leaderboard', () => {
       [2, 'b', 0.6, '20261126T086000000Z'], // tie: newest wins
       [3, 'c', null, '20261126T083000000Z'],
     ]);
-    expect(rows[0]).toMatchObject({ step: 30, strategy: 'fast', when: '2026-11-26T08:20:00.000Z' });
+    expect(rows[0]).toMatchObject({ step: 30, strategy: 'fast', when: '2026-11-26T08:20:00.000Z', tracker: 'wandb:abc https://wandb.ai/t/p/runs/abc' });
+    expect(rows[1].tracker).toBe('');
   });
 
   it('lists every row with all, and smoke / failed rows on request', () => {

@@ -31,6 +31,8 @@ export interface LeaderboardRow {
   predictions_sha256: string;
   output_path: string;
   metadata_path: string;
+  /** The index `tracker` cell: `name:run_id url`, `; `-separated ('' when none). */
+  tracker: string;
   note: string;
 }
 
@@ -52,6 +54,7 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     predictions_sha256: r.predictions_sha256,
     output_path: r.output_path,
     metadata_path: r.metadata_path,
+    tracker: r.tracker,
     note: r.note,
   };
 }

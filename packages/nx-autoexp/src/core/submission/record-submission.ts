@@ -10,6 +10,7 @@ import { SubmissionError } from './submission-error';
 import { sweepLeftovers } from './sweep-leftovers';
 import { submissionTimestamp } from './timestamp';
 import { toolVersions } from './tool-versions';
+import { TrackerRun, formatTrackers } from './trackers';
 import { validateSubmission } from './validate-submission';
 
 export interface DevScores {
@@ -28,6 +29,8 @@ export interface SubmissionMetadataInput {
   checkpoint?: unknown;
   /** The inference record (runs/<exp>/infer/infer-record.json). */
   inference?: unknown;
+  /** The tracker runs (train.report_to) of the checkpoint's training run. */
+  trackers?: TrackerRun[];
   /** Defaults to inference.dev_score. */
   devScores?: DevScores | null;
   smoke?: boolean;
@@ -148,6 +151,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         config: meta.config ?? null,
         config_hash: meta.configHash ?? (str(get(meta.config, 'config_hash')) || null),
         checkpoint: meta.checkpoint ?? null,
+        trackers: meta.trackers ?? [],
         inference: meta.inference ?? null,
         dev_scores: devScores,
         predictions: {
@@ -193,6 +197,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         predictions_sha256: predictionsSha256,
         output_path: rel(root, outputPath),
         metadata_path: rel(root, metadataPath),
+        tracker: formatTrackers(meta.trackers),
         note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
       };
       // The commit point: until this rename the submission is not in the index.

@@ -132,6 +132,7 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       predictions_sha256: '0'.repeat(64),
       output_path: `prediction/${id}/output.csv`,
       metadata_path: `prediction/${id}/experiment_metadata.json`,
+      tracker: '',
       note: '',
     };
   });
