@@ -5,19 +5,19 @@ stage a stand-in of stage.py that takes milliseconds, so only orchestration is
 measured.
 
     python3 tools/bench/orchestration/bench.py [--experiments 20] [--runs 5] [--cases full,no-op,change]
-        [--tools plugin,run-commands,steps,dvc] [--plugin-dist other/dist] [--keep] [--json out.json]
+        [--tools plugin,plugin-executors,run-commands,dvc] [--plugin-dist other/dist] [--keep] [--json out.json]
 
 Needs the built plugin (npm run build) and DVC in tools/bench/.venv-dvc
 (see tools/bench/README.md). Tools, each in its own generated git workspace:
 
-    nx+autoexp         `nx run-many -t submit`, plugin targets (our executors: the
-                       CheckpointFinder, the strategy chain, the CSV manager)
+    nx+autoexp         `nx run-many -t submit`, the plugin's inferred targets
+                       (run-commands running `autoexp step`: the CheckpointFinder,
+                       the strategy chain, the CSV manager)
+    nx+autoexp executors  the same with the plugin option stepRunner: 'executor'
+                       (one forked Nx executor process per task)
     nx run-commands    `nx run-many -t submit`, nx:run-commands targets running
                        exactly DVC's commands: what Nx itself costs
     dvc                `dvc repro` of a dvc.yaml with 3 stages per experiment
-    steps (prototype)  the plugin's own steps (compiled core, via run-step.js) as
-                       nx:run-commands targets with the plugin's inputs: what our
-                       work costs without Nx's per-task executor processes
 
 Nx runs with its daemon (NX_DAEMON=true) and without (false); CI is removed
 from the environment because the daemon does not start under CI=true.
@@ -121,7 +121,7 @@ def main() -> None:
     p.add_argument("--experiments", type=int, default=20)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
-    p.add_argument("--tools", default="plugin,run-commands,steps,dvc", help="comma-separated subset of: plugin, run-commands, steps, dvc (dvc is always measured: it is the reference)")
+    p.add_argument("--tools", default="plugin,plugin-executors,run-commands,dvc", help="comma-separated subset of: plugin, plugin-executors, run-commands, dvc (dvc is always measured: it is the reference)")
     p.add_argument("--plugin-dist", type=Path, help="also measure another build of the plugin (its dist/ folder, e.g. a change under review), daemon on and off")
     p.add_argument("--keep", action="store_true", help="keep the generated workspaces")
     p.add_argument("--json", type=Path, help="also write the raw times here")
@@ -135,13 +135,13 @@ def main() -> None:
         sys.exit("the plugin is not built: npm run build")
 
     kinds = set(a.tools.split(",")) | {"dvc"}
-    if unknown := kinds - {"plugin", "run-commands", "steps", "dvc"}:
+    if unknown := kinds - {"plugin", "plugin-executors", "run-commands", "dvc"}:
         p.error(f"unknown tool(s) {sorted(unknown)}")
     tools = [
         Tool("nx+autoexp, daemon", "plugin", True),
         Tool("nx+autoexp, no daemon", "plugin", False),
-        Tool("steps via run-commands, daemon", "steps", True),
-        Tool("steps via run-commands, no daemon", "steps", False),
+        Tool("nx+autoexp executors, daemon", "plugin-executors", True),
+        Tool("nx+autoexp executors, no daemon", "plugin-executors", False),
         Tool("nx run-commands, daemon", "run-commands", True),
         Tool("nx run-commands, no daemon", "run-commands", False),
         Tool("dvc", "dvc", None),

@@ -7,10 +7,9 @@ submit) whose stage commands are the stand-ins of stage.py, for one tool:
     run-commands  Nx with plain nx:run-commands targets (a project.json per
                   experiment), the same commands DVC runs: Nx's cost alone
     dvc           one dvc.yaml with 3 stages per experiment (deps/outs)
-    steps         prototype: the plugin's steps (train/infer/submit of the compiled
-                  core, via run-step.js) as nx:run-commands targets with the plugin's
-                  inputs and outputs: what the executors would cost without Nx's
-                  executor processes
+    plugin-executors  the same as plugin with the plugin option stepRunner:
+                  'executor' (the plugin's executors, one forked Nx executor process
+                  per task, instead of run-commands targets running `autoexp step`)
 
     python3 tools/bench/orchestration/generate.py KIND DIR [--experiments 20]
 
@@ -31,7 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
-KINDS = ("plugin", "run-commands", "dvc", "steps")
+KINDS = ("plugin", "plugin-executors", "run-commands", "dvc")
 DATA = "data/bench"
 ROWS = 20
 
@@ -159,43 +158,6 @@ def run_commands_project(py: str, name: str) -> dict:
     }
 
 
-def steps_project(name: str) -> dict:
-    ws = "{workspaceRoot}"
-    trainer = {"input": "production", "projects": "trainer"}
-    step = lambda s: {"command": f"node {HERE / 'run-step.js'} {s} {name}", "cwd": "."}
-    status = f"node node_modules/@autoexp/nx-autoexp/bin/autoexp.js checkpoint-status runs/{name}/train/checkpoint.json runs/smoke/{name}/train/checkpoint.json"
-    return {
-        "name": f"exp-{name}",
-        "root": f"experiments/{name}",
-        "targets": {
-            "train": {
-                "executor": "nx:run-commands",
-                "options": step("train"),
-                "inputs": ["{projectRoot}/experiment.yaml", f"{ws}/config/base.yaml", trainer, f"{ws}/{DATA}/train.csv", f"{ws}/{DATA}/dev.csv"],
-                "outputs": [f"{ws}/runs/{name}/train"],
-                "cache": True,
-                "parallelism": False,
-            },
-            "infer": {
-                "executor": "nx:run-commands",
-                "options": step("infer"),
-                "dependsOn": ["train"],
-                "inputs": [trainer, f"{ws}/{DATA}/dev.csv", f"{ws}/{DATA}/test.csv", {"dependentTasksOutputFiles": "**/train/checkpoint.json", "transitive": False}, {"runtime": status}],
-                "outputs": [f"{ws}/runs/{name}/infer"],
-                "cache": True,
-            },
-            "submit": {
-                "executor": "nx:run-commands",
-                "options": step("submit"),
-                "dependsOn": ["infer"],
-                "inputs": [f"{ws}/{DATA}/sample_submission.csv", {"dependentTasksOutputFiles": "**/infer/predictions/*.csv", "transitive": False}, {"dependentTasksOutputFiles": "**/infer/dev-score.json", "transitive": False}],
-                "outputs": [f"{ws}/runs/{name}/submit"],
-                "cache": True,
-            },
-        },
-    }
-
-
 def dvc_yaml(py: str, names: list[str]) -> str:
     stages: dict[str, dict] = {}
     for name in names:
@@ -232,13 +194,15 @@ def link_node_modules(root: Path) -> None:
     (root / "node_modules").symlink_to(REPO / "node_modules")
 
 
-def base_nx(root: Path, plugin: bool) -> None:
+def base_nx(root: Path, plugin: bool, plugin_options: dict | None = None) -> None:
     """package.json, nx.json and config/ from the repo; the plugin entry only where it is measured."""
     shutil.copyfile(REPO / "package.json", root / "package.json")
     nx = json.loads((REPO / "nx.json").read_text())
     nx["$schema"] = "./node_modules/nx/schemas/nx-schema.json"
     if not plugin:
         nx.pop("plugins", None)
+    elif plugin_options:
+        nx["plugins"] = [{"plugin": "@autoexp/nx-autoexp", "options": plugin_options}]
     write(root, "nx.json", json.dumps(nx, indent=2))
     shutil.copytree(REPO / "config", root / "config")
     write(root, ".gitignore", "node_modules\n.nx/\noutputs/\nruns/\nprediction/\n")
@@ -258,15 +222,10 @@ def generate(kind: str, root: Path, experiments: int = 20, py: str | None = None
     nx_project = kind != "dvc"
     write_data(root, nx_project)
     write_trainer(root, nx_project)
-    if kind == "plugin":
-        base_nx(root, plugin=True)
+    if kind in ("plugin", "plugin-executors"):
+        base_nx(root, plugin=True, plugin_options={"stepRunner": "executor"} if kind == "plugin-executors" else None)
         for n in names:
             write(root, f"experiments/{n}/experiment.yaml", plugin_experiment(py, n))
-    elif kind == "steps":
-        base_nx(root, plugin=False)
-        for n in names:
-            write(root, f"experiments/{n}/experiment.yaml", plugin_experiment(py, n))
-            write(root, f"experiments/{n}/project.json", json.dumps(steps_project(n), indent=2))
     elif kind == "run-commands":
         base_nx(root, plugin=False)
         for n in names:

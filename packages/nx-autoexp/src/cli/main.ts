@@ -2,6 +2,7 @@ import { CliCommand, CliIO, UserError, processIO } from './io';
 
 // Commands load lazily so `autoexp leaderboard` does not pay for the others.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  step: { summary: 'run one pipeline step (train, infer or submit) of an experiment: what the nx targets run', load: async () => (await import('./commands/step')).default },
   checkpoints: { summary: 'list checkpoints under a folder and the one a policy picks', load: async () => (await import('./commands/checkpoints')).default },
   'validate-submission': { summary: 'check a predictions CSV against sample_submission.csv', load: async () => (await import('./commands/validate-submission')).default },
   submit: { summary: 'validate and record a submission under prediction/', load: async () => (await import('./commands/submit')).default },

@@ -11,6 +11,13 @@ export interface AutoexpPluginOptions {
   submitTargetName?: string;
   /** Nx project holding the Python trainer; its production files are inputs of train and infer. */
   trainerProject?: string;
+  /**
+   * How targets run a step. 'command' (default): `nx:run-commands` running
+   * `autoexp step <step>`, which Nx starts directly. 'executor': the plugin's
+   * executors, which Nx runs in a process it forks and loads per task (~1 s
+   * each; tools/bench/orchestration) but which show typed options in Nx Console.
+   */
+  stepRunner?: 'command' | 'executor';
 }
 
 export const resolveOptions = (o: AutoexpPluginOptions | undefined): Required<AutoexpPluginOptions> => ({
@@ -18,7 +25,21 @@ export const resolveOptions = (o: AutoexpPluginOptions | undefined): Required<Au
   inferTargetName: o?.inferTargetName ?? 'infer',
   submitTargetName: o?.submitTargetName ?? 'submit',
   trainerProject: o?.trainerProject ?? 'trainer',
+  stepRunner: o?.stepRunner ?? 'command',
 });
+
+/** The CLI the inferred targets run, relative to the workspace root (run-commands' default cwd). */
+export const AUTOEXP_BIN = 'node node_modules/@autoexp/nx-autoexp/bin/autoexp.js';
+
+/**
+ * executor + the part of options that says what runs. run-commands forwards
+ * every other option (experiment, runName, smoke, overrides such as --strategy)
+ * to the command as --key=value.
+ */
+function stepRunner(step: 'train' | 'infer' | 'submit', runner: 'command' | 'executor'): Pick<TargetConfiguration, 'executor' | 'options'> {
+  if (runner === 'executor') return { executor: `@autoexp/nx-autoexp:${step}`, options: {} };
+  return { executor: 'nx:run-commands', options: { command: `${AUTOEXP_BIN} step ${step}` } };
+}
 
 type Input = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -34,7 +55,7 @@ function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof 
     else outside.push(abs);
   }
   const inputs: Input[] = [...inside];
-  if (outside.length) inputs.push({ runtime: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js stamp ${outside.map((p) => JSON.stringify(p)).join(' ')}` });
+  if (outside.length) inputs.push({ runtime: `${AUTOEXP_BIN} stamp ${outside.map((p) => JSON.stringify(p)).join(' ')}` });
   return inputs;
 }
 
@@ -78,10 +99,13 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
   const c = exp?.config;
   const trainer: Input = { input: 'production', projects: opts.trainerProject };
   const local = !c || c.launcher === 'local';
+  const run = (step: 'train' | 'infer' | 'submit') => {
+    const r = stepRunner(step, opts.stepRunner);
+    return { ...r, options: { ...r.options, experiment: name, runName: name, smoke: false } };
+  };
   return {
     [opts.trainTargetName]: {
-      executor: '@autoexp/nx-autoexp:train',
-      options: { experiment: name, runName: name, smoke: false },
+      ...run('train'),
       configurations: configurations('train'),
       inputs: [trainer, sectionStampInput(root, name, 'train'), ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
       outputs: ['{workspaceRoot}/runs/{options.runName}/train'],
@@ -94,8 +118,7 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       },
     },
     [opts.inferTargetName]: {
-      executor: '@autoexp/nx-autoexp:infer',
-      options: { experiment: name, runName: name, smoke: false },
+      ...run('infer'),
       configurations: configurations('infer'),
       dependsOn: [opts.trainTargetName],
       inputs: [
@@ -115,8 +138,7 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       },
     },
     [opts.submitTargetName]: {
-      executor: '@autoexp/nx-autoexp:submit',
-      options: { experiment: name, runName: name, smoke: false },
+      ...run('submit'),
       configurations: configurations('submit'),
       dependsOn: [opts.inferTargetName],
       inputs: [

@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,6 +11,8 @@ let compiled: ValidateFunction | null = null;
 export function experimentValidator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(EXPERIMENT_SCHEMA_PATH, 'utf8'));
+    // Loaded here, not at the top: a pipeline step whose config comes from the parsed-config cache never validates.
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
     compiled = ajv.compile(schema);
   }

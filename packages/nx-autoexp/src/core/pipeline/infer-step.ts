@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { dataPath } from '../config/data-paths';
-import { loadExperiment } from '../config/load-experiment';
+import { loadExperimentCached } from '../config/experiment-cache';
 import type { ExperimentConfig } from '../config/types';
 import { readManifest, verifyManifest } from '../checkpoints';
 import { writeJsonAtomic } from '../fs/atomic-write';
@@ -42,7 +42,7 @@ function requireFile(path: string | null, what: string, experiment: string): str
 
 export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Promise<{ strategyUsed: string; devScore: unknown }> {
   const { workspaceRoot: root, experiment, log } = ctx;
-  const exp = loadExperiment(root, experiment);
+  const exp = loadExperimentCached(root, experiment);
   // With launcher: slurm, each strategy attempt and the scoring run as cluster jobs (job files beside the checkpoints, on the shared filesystem).
   ctx = { ...ctx, runner: ctx.runner ?? selectRunner(exp.config, { jobDir: join(root, exp.outputDir, 'slurm-infer'), jobName: `exp-${experiment}-infer`, log }) };
   const paths = runPaths(experiment, ctx.smoke);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPath } from '../config/data-paths';
-import { loadExperiment } from '../config/load-experiment';
+import { loadExperimentCached } from '../config/experiment-cache';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatTrackers, recordSubmission } from '../submission';
 import { checkpointTrackers } from './checkpoint-trackers';
@@ -18,7 +18,7 @@ export interface SubmitOptions {
 
 export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Promise<{ outputPath: string; receiptPath: string }> {
   const { workspaceRoot: root, experiment, log } = ctx;
-  const exp = loadExperiment(root, experiment);
+  const exp = loadExperimentCached(root, experiment);
   const paths = runPaths(experiment, ctx.smoke);
   const predictions = join(root, paths.testPredictions);
   if (!existsSync(predictions)) {

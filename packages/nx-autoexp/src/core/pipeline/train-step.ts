@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildResolvedConfig, newRunId } from '../config/resolved-config';
-import { loadExperiment, EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
+import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
+import { loadExperimentCached } from '../config/experiment-cache';
 import type { ResolvedExperiment } from '../config/types';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
@@ -35,7 +36,7 @@ function checkOutputDirUnique(root: string, exp: ResolvedExperiment): void {
     if (other === exp.name || !existsSync(join(dir, other, EXPERIMENT_FILE))) continue;
     let theirs: string;
     try {
-      const o = loadExperiment(root, other);
+      const o = loadExperimentCached(root, other);
       theirs = resolve(root, o.outputDir);
     } catch {
       continue;
@@ -58,7 +59,7 @@ export interface TrainResult {
 
 export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   const { workspaceRoot: root, experiment, log } = ctx;
-  const exp = loadExperiment(root, experiment);
+  const exp = loadExperimentCached(root, experiment);
   checkOutputDirUnique(root, exp);
   const paths = runPaths(experiment, ctx.smoke);
   const runId = newRunId(exp.hashes.train) + (ctx.smoke ? '-smoke' : '');

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { runPipelineStep } from '../../core/pipeline/run-pipeline-step';
+import type { StepContext } from '../../core/pipeline/train-step';
+import { CliIO, UserError } from '../io';
+
+const HELP = `usage: autoexp step train|infer|submit --experiment NAME [options]
+
+Runs one pipeline step of experiments/<NAME>/experiment.yaml in the current
+workspace: what the inferred Nx targets run (npx nx run exp-<NAME>:<step>),
+so use nx to get caching and the train -> infer -> submit order.
+
+options:
+  --experiment NAME      folder name under experiments/ (required)
+  --smoke[=true|false]   smoke run: a few steps on a small slice (nx: -c smoke)
+  --runName NAME         set by the plugin (outputs live in runs/<runName>/); checked, not needed
+  --strategy NAME        infer: run only this inference strategy
+  --latest[=true|false]  submit, smoke only: also update prediction/latest_output.csv
+
+exit: 0 done, 1 the step failed (the reason is printed and recorded for
+\`autoexp leaderboard\`), 2 bad usage.`;
+
+const STEPS = ['train', 'infer', 'submit'] as const;
+type Step = (typeof STEPS)[number];
+const FLAGS = ['smoke', 'latest', 'help'];
+
+/** Nx's run-commands forwards options as --key=value, so flags arrive as --smoke=false; a person types --smoke. */
+function flagValue(name: string, v: string | boolean | undefined): boolean {
+  if (v === undefined || v === true || v === 'true') return v !== undefined;
+  if (v === 'false') return false;
+  throw new UserError(`--${name} takes true or false, got '${v}'`, 2);
+}
+
+function normalize(argv: string[]): string[] {
+  return argv.map((a) => (FLAGS.some((f) => a === `--${f}`) ? `${a}=true` : a === '-h' ? '--help=true' : a));
+}
+
+// Loaded on use: each step pulls in only its own modules.
+const RUNNERS: Record<Step, (ctx: StepContext, o: { strategy?: string; latest: boolean }) => Promise<unknown>> = {
+  train: async (ctx) => (await import('../../core/pipeline/train-step')).trainStep(ctx),
+  infer: async (ctx, o) => (await import('../../core/pipeline/infer-step')).inferStep(ctx, { strategy: o.strategy }),
+  submit: async (ctx, o) => (await import('../../core/pipeline/submit-step')).submitStep(ctx, { latest: o.latest }),
+};
+
+export default async function step(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: normalize(argv),
+    allowPositionals: true,
+    options: {
+      experiment: { type: 'string' },
+      runName: { type: 'string' },
+      smoke: { type: 'string' },
+      strategy: { type: 'string' },
+      latest: { type: 'string' },
+      help: { type: 'string' },
+    },
+  });
+  if (flagValue('help', values.help)) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const name = positionals[0] as Step;
+  if (positionals.length !== 1 || !STEPS.includes(name)) throw new UserError(`expected one step (train, infer or submit), got ${positionals.join(' ') || 'none'}\n\n${HELP}`, 2);
+  const experiment = values.experiment;
+  if (!experiment) throw new UserError('--experiment NAME is required (the folder under experiments/)', 2);
+  const smoke = flagValue('smoke', values.smoke);
+  const latest = flagValue('latest', values.latest);
+  if (values.strategy !== undefined && name !== 'infer') throw new UserError(`--strategy only applies to infer, not ${name}`, 2);
+  if (latest && name !== 'submit') throw new UserError(`--latest only applies to submit, not ${name}`, 2);
+  // The plugin derives outputs from runName; the step derives its paths from experiment + smoke. They must agree.
+  const expected = smoke ? `${experiment}/smoke` : experiment;
+  if (values.runName !== undefined && values.runName !== expected) throw new UserError(`--runName ${values.runName} does not match --experiment ${experiment}${smoke ? ' --smoke' : ''} (expected ${expected}); the outputs Nx caches would be the wrong folder`, 2);
+
+  const ok = await runPipelineStep(
+    { workspaceRoot: io.cwd, target: name, experiment, smoke, out: (t) => io.stdout(t.replace(/\n$/, '')), err: (t) => io.stderr(t.replace(/\n$/, '')) },
+    (ctx) => RUNNERS[name](ctx, { strategy: values.strategy, latest }),
+  );
+  return ok ? 0 : 1;
+}

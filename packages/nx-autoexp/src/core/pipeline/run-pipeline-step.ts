@@ -1,0 +1,64 @@
+import { ConfigError, ConfigErrors } from '../config/config-error';
+import { PipelineError } from './pipeline-error';
+import type { StepContext } from './train-step';
+import { FailureRecord, clearStepFailure, recordStepFailure } from './failure-record';
+
+/** Errors a user can act on print as plain text; anything else keeps its stack. */
+export function describeError(err: unknown): string {
+  if (err instanceof ConfigErrors) return `invalid config:\n${err.errors.map((e) => `  ${e.message.replace(/\n/g, '\n  ')}`).join('\n')}`;
+  if (err instanceof ConfigError) return `invalid config:\n  ${err.message.replace(/\n/g, '\n  ')}`;
+  if (err instanceof PipelineError) return err.message;
+  if (err instanceof Error && err.name.endsWith('Error') && !['Error', 'TypeError', 'RangeError', 'ReferenceError'].includes(err.name)) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+export interface PipelineStepRun {
+  workspaceRoot: string;
+  target: FailureRecord['target'];
+  experiment: string;
+  smoke?: boolean;
+  /** Where lines go; the process's stdout/stderr by default. */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+/**
+ * One pipeline step as a task, shared by the `autoexp step` command (what the
+ * inferred targets run) and the executors: a prefixed logger, Ctrl-C / SIGTERM
+ * abort the step's child processes, a failure is printed plainly and recorded
+ * for the leaderboard, a successful submit clears the record. Never throws.
+ */
+export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepContext) => Promise<unknown>): Promise<boolean> {
+  const { workspaceRoot, target, experiment } = run;
+  const smoke = !!run.smoke;
+  const out = run.out ?? ((t: string) => process.stdout.write(t));
+  const errOut = run.err ?? ((t: string) => process.stderr.write(t));
+  const prefix = `[exp-${experiment}${smoke ? ' smoke' : ''}]`;
+  const log = (line: string) => out(`${prefix} ${line}\n`);
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log(`received ${sig}: stopping child processes`);
+    controller.abort();
+  };
+  // `on`, not `once`: Nx follows Ctrl-C with SIGTERM; a second signal must not kill us before the children are gone.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke });
+    if (target === 'submit') clearStepFailure(workspaceRoot, `exp-${experiment}`, smoke);
+    return true;
+  } catch (err) {
+    const message = describeError(err);
+    errOut(`${prefix} ERROR: ${message.replace(/\n/g, `\n${prefix} `)}\n`);
+    try {
+      recordStepFailure(workspaceRoot, { experiment: `exp-${experiment}`, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
+    } catch {
+      /* recording is best effort: the task has failed either way */
+    }
+    return false;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
