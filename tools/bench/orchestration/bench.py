@@ -116,6 +116,18 @@ def change_config(root: Path, experiment: str, rep: int) -> None:
     f.write_text(new)
 
 
+def use_package(root: Path, package: Path) -> None:
+    """The targets run `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js`: point that
+    package at the build under test, with every other package still linked from the repo."""
+    (root / "node_modules").unlink()
+    (root / "node_modules").mkdir()
+    for entry in (REPO / "node_modules").iterdir():
+        if entry.name != "@autoexp":
+            (root / "node_modules" / entry.name).symlink_to(entry)
+    (root / "node_modules" / "@autoexp").mkdir()
+    (root / "node_modules" / "@autoexp" / "nx-autoexp").symlink_to(package)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--experiments", type=int, default=20)
@@ -162,6 +174,7 @@ def main() -> None:
                 nx_json = json.loads((t.root / "nx.json").read_text())
                 nx_json["plugins"] = [{"plugin": str(t.dist / "plugin.js"), "options": {}}]
                 (t.root / "nx.json").write_text(json.dumps(nx_json, indent=2))
+                use_package(t.root, t.dist.parent)
                 commit(t.root, "plugin under test")
         # Every case starts from a completed run; "full" resets before each of its runs.
         if "full" not in cases:
