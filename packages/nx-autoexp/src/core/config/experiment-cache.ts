@@ -82,7 +82,7 @@ function scheduleFlush(d: { file: string; data: DiskCache; dirty: boolean }): vo
   setImmediate(() => {
     d.dirty = false;
     try {
-      writeJsonAtomic(d.file, d.data);
+      writeJsonAtomic(d.file, d.data, { durable: false }); // a cache: entries are checked against file contents
     } catch {
       /* a cache: a read-only workspace only loses speed */
     }

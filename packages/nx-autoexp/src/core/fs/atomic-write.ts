@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+export interface AtomicWriteOptions {
+  /**
+   * Flush the data to disk before the rename (default true), so a crash never
+   * leaves an empty file in place. Derived files that are rewritten on every
+   * use (caches, stamps) skip it: it costs milliseconds per file.
+   */
+  durable?: boolean;
+}
+
 /**
  * Writes `data` to `path` atomically: a temp file in the same folder (same
  * filesystem, so rename is atomic), fsync, then rename over the target.
  * A reader sees the old file or the new one, never a torn one.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -15,7 +24,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const fd = openSync(tmp, 'w');
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      fsyncSync(fd);
+      if (options.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -27,6 +36,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /** JSON with a trailing newline and stable 2-space indentation. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+export function writeJsonAtomic(path: string, value: unknown, options?: AtomicWriteOptions): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
 }
