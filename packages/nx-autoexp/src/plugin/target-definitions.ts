@@ -69,8 +69,9 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Node start costs ~0.15 s each (2.5 of the 4.7 s of a 20-experiment no-op
  * run, tools/bench/orchestration). GNU ls first, BSD/macOS ls (-T) second.
  */
-export function checkpointStatusCommand(manifests: string[]): string {
+export function checkpointStatusCommand(manifests: string[], before?: string): string {
   const script = [
+    ...(before ? [`${before};`] : []),
     `for m in ${manifests.map(shq).join(' ')}; do`,
     `[ -f "$m" ] || { echo "$m none"; continue; };`,
     `p=$(sed -n 's/^ *"path": *"\\(.*\\)",*$/\\1/p' "$m" | head -n 1);`,
@@ -123,12 +124,12 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       dependsOn: [opts.trainTargetName],
       inputs: [
         trainer,
-        sectionStampInput(root, name, 'infer'),
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
-        // A cache hit skips the executor, so a deleted or changed checkpoint must change the hash.
+        // A cache hit skips the step, so a deleted or changed checkpoint must change the hash.
         // Only the full run's manifest: the smoke run's must not invalidate the full infer (and vice versa).
-        { runtime: checkpointStatusCommand([p.manifest]) },
+        // One shell with the section stamp: Nx spawns each runtime input on every hash of the task.
+        { runtime: checkpointStatusCommand([p.manifest], sectionStampInput(root, name, 'infer').runtime) },
       ],
       outputs: ['{workspaceRoot}/runs/{options.runName}/infer'],
       cache: true,
