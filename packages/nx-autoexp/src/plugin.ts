@@ -1,9 +1,10 @@
-import { CreateDependencies, CreateNodesV2, DependencyType, RawProjectGraphDependency, createNodesFromFiles } from '@nx/devkit';
+import type { CreateDependencies, CreateNodesV2, RawProjectGraphDependency } from '@nx/devkit';
 import { basename, dirname, join, relative } from 'node:path';
 import { loadExperimentCached } from './core/config/experiment-cache';
 import { dataPath, workspaceRelative } from './core/config/data-paths';
 import { EXPERIMENT_FILE, projectNameOf } from './core/config/load-experiment';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
+import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 
