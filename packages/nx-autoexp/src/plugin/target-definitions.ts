@@ -3,6 +3,7 @@ import { dataPath, workspaceRelative } from '../core/config/data-paths';
 import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
 import { runPaths } from '../core/pipeline/run-paths';
 import { sectionStampInput, writeSectionStamps } from '../core/config/section-stamps';
+import { shellQuote } from '../core/process/shell-quote';
 
 export interface AutoexpPluginOptions {
   /** Target names, for workspaces that already use train/infer/submit. */
@@ -59,8 +60,6 @@ function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof 
   return inputs;
 }
 
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /**
  * Runtime input of infer: for each manifest, the checkpoint folder it names as
  * `ls -ln` lists it (file names, sizes, mtimes), so a deleted or retrained
@@ -72,14 +71,14 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function checkpointStatusCommand(manifests: string[], before?: string): string {
   const script = [
     ...(before ? [`${before};`] : []),
-    `for m in ${manifests.map(shq).join(' ')}; do`,
+    `for m in ${manifests.map(shellQuote).join(' ')}; do`,
     `[ -f "$m" ] || { echo "$m none"; continue; };`,
     `p=$(sed -n 's/^ *"path": *"\\(.*\\)",*$/\\1/p' "$m" | head -n 1);`,
     `echo "$m $p";`,
     `ls -ln --time-style=+%s.%N "$p" 2>/dev/null || ls -lnT "$p" 2>&1;`,
     'done; true',
   ].join(' ');
-  return `sh -c ${shq(script)}`;
+  return `sh -c ${shellQuote(script)}`;
 }
 
 /**

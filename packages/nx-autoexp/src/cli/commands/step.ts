@@ -24,9 +24,9 @@ type Step = (typeof STEPS)[number];
 const FLAGS = ['smoke', 'latest', 'help'];
 
 /** Nx's run-commands forwards options as --key=value, so flags arrive as --smoke=false; a person types --smoke. */
-function flagValue(name: string, v: string | boolean | undefined): boolean {
-  if (v === undefined || v === true || v === 'true') return v !== undefined;
-  if (v === 'false') return false;
+function flagValue(name: string, v: string | undefined): boolean {
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
   throw new UserError(`--${name} takes true or false, got '${v}'`, 2);
 }
 

@@ -115,11 +115,11 @@ interface Choice {
   fallback?: string;
 }
 
-/** "among N valid checkpoint(s)" when all were validated, else how many were looked at. */
-function amongText(all: Scored[]): string {
-  const unchecked = all.filter((s) => s.pending).length;
-  const valid = all.filter((s) => !s.pending && s.c.valid).length;
-  return unchecked === 0 ? `among ${valid} valid checkpoint(s)` : `among ${all.length} checkpoint(s), ${unchecked} of them not validated (not needed)`;
+/** "among N [kind ]valid checkpoint(s)" when all were validated, else how many were not. */
+function amongText(pool: Scored[], kind = ''): string {
+  const unchecked = pool.filter((s) => s.pending).length;
+  const valid = pool.filter((s) => !s.pending && s.c.valid).length;
+  return unchecked === 0 ? `among ${valid} ${kind}valid checkpoint(s)` : `among ${pool.length} ${kind}checkpoint(s), ${unchecked} of them not validated (not needed)`;
 }
 
 function chooseLatest(all: Scored[]): Choice {
@@ -153,9 +153,7 @@ function chooseBest(all: Scored[], newest: Scored | null, metric: string, mode: 
   // Best metric first; ties keep the earlier step, as the HF Trainer does (it updates only on strict improvement).
   const best = firstValid(evaluated.sort((a, b) => sign * (a.c.metric! - b.c.metric!) || a.c.step! - b.c.step! || Number(b.isStepDir) - Number(a.isStepDir)));
   if (best) {
-    const n = evaluated.filter((s) => !s.pending && s.c.valid).length;
-    const among = evaluated.some((s) => s.pending) ? `the best valid of ${evaluated.length} evaluated checkpoint(s)` : `among ${n} evaluated valid checkpoint(s)`;
-    const reason = `best: ${metric}=${fmt(best.c.metric!)} (${mode}) in log_history ${among}`;
+    const reason = `best: ${metric}=${fmt(best.c.metric!)} (${mode}) in log_history ${amongText(evaluated, 'evaluated ')}`;
     return { chosen: best, reason: notes.length ? `${reason}; ${notes.join('; ')}` : reason, fallback: notes.length ? notes.join('; ') + `; chose by ${metric} instead` : undefined };
   }
   const latest = chooseLatest(all);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { BASE_CONFIG, experimentFile, loadExperiment } from './load-experiment';
 import { EXPERIMENT_SCHEMA_PATH } from './schema';
+import { workspaceDataDir } from './workspace-data';
 import type { ResolvedExperiment } from './types';
 
 /**
@@ -61,8 +62,7 @@ function loaderVersion(): string {
 function diskOf(workspaceRoot: string) {
   let d = disks.get(workspaceRoot);
   if (d) return d;
-  const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
-  const file = join(dir, DISK_FILE);
+  const file = join(workspaceDataDir(workspaceRoot), DISK_FILE);
   let data: DiskCache = { version: loaderVersion(), entries: {} };
   try {
     const read = JSON.parse(readFileSync(file, 'utf8')) as DiskCache;

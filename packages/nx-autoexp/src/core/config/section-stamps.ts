@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { shellQuote } from '../process/shell-quote';
+import { workspaceDataDir } from './workspace-data';
 
 export type Section = 'train' | 'infer' | 'submit';
 
@@ -10,15 +12,12 @@ export type Section = 'train' | 'infer' | 'submit';
  * `infer:` edit retrain too. Instead createNodes writes each section's hash to
  * a small file under Nx's workspace data, and each target reads only its own
  * line through a `grep` runtime input (a constant command: the project
- * configuration itself does not change when the YAML does).
+ * configuration itself does not change when the YAML does). One file per
+ * experiment, a line per section (`train <hash>`): a third of the files to
+ * create on a cold workspace.
  */
-export function stampDir(workspaceRoot: string): string {
-  return process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
-}
-
-/** One file per experiment, a line per section (`train <hash>`): a third of the files to create on a cold workspace. */
 export function stampPath(workspaceRoot: string, experiment: string): string {
-  return join(stampDir(workspaceRoot), 'autoexp', `${experiment}.hash`);
+  return join(workspaceDataDir(workspaceRoot), 'autoexp', `${experiment}.hash`);
 }
 
 const SECTIONS: Section[] = ['train', 'infer', 'submit'];
@@ -40,5 +39,5 @@ export function writeSectionStamps(workspaceRoot: string, experiment: string, ha
 /** The runtime input that hashes one section: its line of the stamp file (a missing file hashes as "missing"). */
 export function sectionStampInput(workspaceRoot: string, experiment: string, section: Section): { runtime: string } {
   const rel = relative(workspaceRoot, stampPath(workspaceRoot, experiment));
-  return { runtime: `grep '^${section} ' '${rel.replace(/'/g, `'\\''`)}' 2>/dev/null || echo missing` };
+  return { runtime: `grep '^${section} ' ${shellQuote(rel)} 2>/dev/null || echo missing` };
 }

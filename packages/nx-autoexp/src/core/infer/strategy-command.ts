@@ -4,6 +4,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { STRATEGY_DEFAULTS, StrategyConfig, StrategyConfigError } from './strategy-config';
+import { shellQuote, shellWord } from '../process/shell-quote';
+
+// Re-exported: the formatted command lines users copy are quoted the same way.
+export { shellQuote };
 
 export interface StrategyCommandContext {
   /** Python executable that has autoexp_trainer installed. */
@@ -31,10 +35,6 @@ export const PLACEHOLDERS = [
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
-/** POSIX single-quoting: the value reaches the program byte for byte, whatever it holds. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
 
@@ -129,5 +129,5 @@ export function buildStrategyCommand(strategy: StrategyConfig, ctx: StrategyComm
 
 /** One line a person can paste into a shell to run the same attempt. */
 export function formatCommandLine(cmd: StrategyCommand): string {
-  return [cmd.command, ...cmd.args].map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+  return [cmd.command, ...cmd.args].map(shellWord).join(' ');
 }

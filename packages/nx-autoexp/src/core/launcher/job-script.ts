@@ -4,12 +4,10 @@
  * Pure text in, text out, so it is unit-tested without a cluster.
  */
 import type { SlurmConfig } from '../config/types';
+import { shellWord as shellQuote } from '../process/shell-quote';
 
-/** POSIX single-quoting: the only character that needs care inside '...' is ' itself. */
-export function shellQuote(s: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+// Job scripts are read by people: bare words where safe.
+export { shellQuote };
 
 /**
  * Variables the job needs from the submitting environment. sbatch exports the

@@ -1,4 +1,4 @@
-import { shellQuote } from '../infer/strategy-command';
+import { shellQuote } from '../process/shell-quote';
 
 /**
  * Fills {name} placeholders in a user's command line, shell-quoting each value.
