@@ -1,3 +1,4 @@
+import { FsError, describeFsError } from '../core/fs/fs-error';
 import { CliCommand, CliIO, UserError, processIO } from './io';
 
 // Commands load lazily so `autoexp leaderboard` does not pay for the others.
@@ -42,6 +43,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (code && code.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`autoexp ${name}: ${(err as Error).message}\nRun \`autoexp ${name} --help\`.`);
       return 2;
+    }
+    const fsText = err instanceof FsError ? err.message : describeFsError(err);
+    if (fsText) {
+      io.stderr(`autoexp ${name}: ${fsText}`);
+      return 1;
     }
     io.stderr(`autoexp ${name}: unexpected error: ${(err as Error).stack ?? err}`);
     return 1;

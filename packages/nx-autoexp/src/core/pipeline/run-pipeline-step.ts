@@ -1,4 +1,5 @@
 import { ConfigError, ConfigErrors } from '../config/config-error';
+import { describeFsError } from '../fs/fs-error';
 import { PipelineError } from './pipeline-error';
 import type { StepContext } from './train-step';
 import { FailureRecord, clearStepFailure, recordStepFailure } from './failure-record';
@@ -9,6 +10,8 @@ export function describeError(err: unknown): string {
   if (err instanceof ConfigError) return `invalid config:\n  ${err.message.replace(/\n/g, '\n  ')}`;
   if (err instanceof PipelineError) return err.message;
   if (err instanceof Error && err.name.endsWith('Error') && !['Error', 'TypeError', 'RangeError', 'ReferenceError'].includes(err.name)) return err.message;
+  const fsText = describeFsError(err); // EISDIR, ENOTDIR, ENOSPC ... on a path the user can move or clear
+  if (fsText) return fsText;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
+import { expectKind } from '../fs/expect-kind';
 import { toCsvText } from './csv-io';
 import { IndexRow, appendIndexText, indexPath, predictionDir, readIndexFile } from './experiment-index';
 import { withFileLock } from './file-lock';
@@ -88,6 +89,14 @@ function devScoresOf(meta: SubmissionMetadataInput): DevScores | null {
   return fromInfer && typeof fromInfer === 'object' ? (fromInfer as DevScores) : null;
 }
 
+/** prediction/, its index and latest_output.csv must be what they claim: else a plain message, not EISDIR/ENOTDIR. */
+function checkPredictionLayout(predDir: string, idxPath: string): void {
+  expectKind(predDir, 'dir', 'the submissions folder');
+  expectKind(join(predDir, 'history'), 'dir', 'the history copies');
+  expectKind(idxPath, 'file', 'the experiment index');
+  expectKind(join(predDir, 'latest_output.csv'), 'file', 'the latest submission');
+}
+
 /** Picks `<exp>_<ts>`, or `<exp>_<ts>-2`, -3... if that folder exists. Called under the index lock. */
 function freeSubmissionId(predDir: string, experiment: string, ts: string): { id: string; timestamp: string } {
   for (let n = 1; ; n++) {
@@ -123,6 +132,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
   const sourceBytes = readFileSync(opts.predictionsPath);
   const predDir = predictionDir(root);
   const idxPath = indexPath(root);
+  checkPredictionLayout(predDir, idxPath);
   mkdirSync(join(predDir, 'history'), { recursive: true });
   sweepLeftovers([predDir, join(predDir, 'history')]);
 
@@ -169,14 +179,10 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         git,
         tools: toolVersions(),
       });
-      renameSync(staging, outputDir);
 
       const historyPath = duplicateOf ? null : join(predDir, 'history', `output_${id}.csv`);
-      if (historyPath) writeFileAtomic(historyPath, outputText);
       const updateLatest = opts.updateLatest ?? true;
       const latestPath = join(predDir, 'latest_output.csv');
-      // Under the lock, so latest_output.csv always matches the newest index row that asked for it.
-      if (updateLatest) writeFileAtomic(latestPath, outputText);
 
       const outputPath = join(outputDir, 'output.csv');
       const metadataPath = join(outputDir, 'experiment_metadata.json');
@@ -200,8 +206,16 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         tracker: formatTrackers(meta.trackers),
         note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
       };
-      // The commit point: until this rename the submission is not in the index.
-      writeFileAtomic(idxPath, appendIndexText(index, row));
+      // Every file is written in full before any is published: a full disk fails here and changes nothing.
+      const staged = stageAll([
+        ...(historyPath ? [{ path: historyPath, data: outputText }] : []),
+        ...(updateLatest ? [{ path: latestPath, data: outputText }] : []),
+        { path: idxPath, data: appendIndexText(index, row) },
+      ]);
+      // Renames only from here (they need no space). latest_output.csv is renamed under the lock,
+      // so it always matches the newest index row that asked for it; the index rename is the commit point.
+      renameSync(staging, outputDir);
+      for (const f of staged) f.commit();
       return {
         experiment: opts.experiment,
         timestamp,
@@ -233,6 +247,7 @@ export async function recordFailure(opts: RecordFailureOptions): Promise<{ exper
   checkExperimentName(opts.experiment);
   const root = resolve(opts.workspaceRoot);
   const idxPath = indexPath(root);
+  checkPredictionLayout(predictionDir(root), idxPath);
   mkdirSync(predictionDir(root), { recursive: true });
   const timestamp = submissionTimestamp(opts.now ?? new Date());
   // One line, bounded: the index stays readable in a terminal.
