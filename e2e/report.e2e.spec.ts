@@ -4,22 +4,24 @@
  * workspace that has submissions (a fixture, no training), and the page,
  * opened from disk in headless Chromium, draws its charts and tables.
  * Needs Debian's chromium at /usr/bin/chromium (no browser download) and a
- * Korean font (fonts-noto-cjk); skipped, with a message, without chromium.
+ * Korean font (fonts-noto-cjk); without chromium skipped with a message, or
+ * failed under CI=true.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { HOSTILE_DIALOGUE, buildReportWorkspace } from '../packages/nx-autoexp/src/core/report/__fixtures__/report-workspace';
+import { describeRequiring } from '../tools/testing/required-component';
 import { REPO, Workspace, taskCached, taskRan } from './workspace';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(REPO, 'test-results', 'report.png');
 
-if (!existsSync(CHROMIUM)) {
-  console.warn(`report.e2e: skipped: ${CHROMIUM} not found. Install Debian's chromium (apt-get install -y chromium fonts-noto-cjk) to run it.`);
-}
-const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+const describeWithChromium = describeRequiring(
+  'Chromium',
+  existsSync(CHROMIUM) ? { ok: true } : { ok: false, reason: `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium fonts-noto-cjk)` },
+);
 
 describeWithChromium('experiment report', () => {
   let ws: Workspace;

@@ -1,5 +1,5 @@
 import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,10 +19,14 @@ export interface Run {
  * Nx cache, so runs never touch the developer's outputs.
  */
 export class Workspace {
+  /** Every workspace made in this test file; jest.setup.ts removes them after the file's tests. */
+  static readonly made: Workspace[] = [];
+
   readonly root: string;
 
   constructor(label: string) {
     this.root = mkdtempSync(join(tmpdir(), `autoexp-e2e-${label}-`));
+    Workspace.made.push(this);
     // What a clone would hold: tracked files, plus new ones not yet committed (never ignored ones).
     const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' })
       .stdout.split('\0')
@@ -38,6 +42,16 @@ export class Workspace {
     this.git('init', '-q', '-b', 'main');
     this.git('add', '-A');
     this.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'fixture');
+  }
+
+  /** Removes every workspace made so far (AUTOEXP_E2E_KEEP=1 keeps them for a look after a failure). */
+  static removeAll(): void {
+    if (process.env.AUTOEXP_E2E_KEEP === '1') {
+      // eslint-disable-next-line no-console
+      if (Workspace.made.length) console.log(`kept e2e workspaces:\n${Workspace.made.map((w) => w.root).join('\n')}`);
+      return;
+    }
+    for (const ws of Workspace.made.splice(0)) rmSync(ws.root, { recursive: true, force: true });
   }
 
   git(...args: string[]): string {

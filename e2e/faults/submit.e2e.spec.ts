@@ -94,6 +94,7 @@ describe('faults: submit', () => {
   it('submits killed (SIGKILL) at random moments: every file old or new and whole, never torn', async () => {
     const seed = Number(process.env.FAULTS_SEED ?? Date.now() % 1e9);
     const rand = prng(seed);
+    console.log(`faults/submit: kill schedule seed ${seed} (replay: FAULTS_SEED=${seed})`);
     const test = parse(ws.read('data/sample/test.csv'), { columns: true }) as Record<string, string>[];
     const writePreds = (tag: string) => {
       ws.write(`tmp/pred-${tag}.csv`, stringify([['fname', 'summary'], ...test.map((r) => [r.fname, `${tag} 요약, "인용"\n${r.fname}`])]));
@@ -122,7 +123,8 @@ describe('faults: submit', () => {
     const ITER = 6;
     for (let i = 0; i < ITER; i++) {
       const runs = [0, 1].map((j) => start(`exp-k${j}`, writePreds(`k${i}-${j}`)));
-      await new Promise((ok) => setTimeout(ok, Math.floor(((i + rand()) / ITER) * 1.5 * pairMs)));
+      // The first pair is killed at once, so at least two kills surely land.
+      await new Promise((ok) => setTimeout(ok, i === 0 ? 0 : Math.floor(((i + rand()) / ITER) * 1.5 * pairMs)));
       for (const r of runs) r.child.kill('SIGKILL');
       for (const res of await Promise.all(runs.map((r) => r.done))) {
         if (res.signal === 'SIGKILL') killed++;
@@ -130,6 +132,7 @@ describe('faults: submit', () => {
         else throw new Error(`submit failed without being killed (seed ${seed}): ${res.out}`);
       }
     }
+    expect({ seed, killedAtLeastTwo: killed >= 2 }).toEqual({ seed, killedAtLeastTwo: true });
     note('', `ok: ${killed} of ${2 * ITER} submits killed, ${completed.length} completed (delays 0..${Math.round(1.5 * pairMs)} ms); every file whole (seed ${seed})`);
     const rows = expectWholeTree(ws, sampleRows);
     const ids = new Set(rows.map((r) => `${r.experiment}/${r.timestamp}`));

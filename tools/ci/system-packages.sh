@@ -9,5 +9,5 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# Single-node SLURM (slurm-wlm + munge) for the launcher tests; they skip, saying why, if it cannot start.
-bash tools/slurm/start-test-cluster.sh || echo "[ci] slurm test cluster unavailable: the slurm tests will say why and skip"
+# Single-node SLURM (slurm-wlm + munge) for the launcher tests; if it cannot start they fail under CI (skip elsewhere), saying why.
+bash tools/slurm/start-test-cluster.sh || echo "[ci] slurm test cluster unavailable: under CI=true the slurm tests fail and say why"

@@ -14,14 +14,14 @@ from autoexp_trainer.scoring import score_texts
 
 from conftest import DIALOGSUM_DIR, make_config, write_config
 from helpers import json_lines, read_csv
+from required import require
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")]
 
 
-@pytest.mark.skipif(not (DIALOGSUM_DIR / "train.csv").is_file(),
-                    reason=f"DialogSum not found at {DIALOGSUM_DIR} (optional acceptance data; "
-                           f"see design.md). Skipped.")
 def test_tiny_bart_on_1000_dialogsum_rows_scores_dev(tmp_path, capsys):
+    require("the DialogSum data", (DIALOGSUM_DIR / "train.csv").is_file(),
+            f"not found at {DIALOGSUM_DIR} (acceptance data beside the repo; see design.md)")
     data = {k: DIALOGSUM_DIR / f"{k}.csv" for k in ("train", "dev", "test")}
     cfg = make_config(tmp_path, data, "bart", max_steps=20, eval_steps=20, save_steps=20,
                       per_device_train_batch_size=8, max_train_samples=1000, max_eval_samples=16,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import sys
@@ -16,12 +17,14 @@ from autoexp_trainer.run_record import RunRecord
 from autoexp_trainer.tracking import TrackerRunsCallback, tracker_runs
 
 from conftest import make_config, write_config
+from required import require
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
 
 
 def test_tensorboard_run_dir_is_recorded_and_holds_the_events(tmp_path, dataset, monkeypatch):
-    pytest.importorskip("tensorboard")
+    require("the tensorboard package", importlib.util.find_spec("tensorboard") is not None,
+            "not installed (it is in the trainer's [test] extra: pip install -e 'packages/trainer[test]')")
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     monkeypatch.delenv("TENSORBOARD_LOGGING_DIR", raising=False)

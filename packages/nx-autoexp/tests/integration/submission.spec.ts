@@ -222,6 +222,7 @@ describe('concurrency and crashes (real processes)', () => {
     const seedValue = Number(process.env.SUBMISSION_TEST_SEED ?? Date.now() % 1e9);
     const rand = prng(seedValue);
     const lockDir = join(ws, 'prediction', 'experiment_index.csv.lock');
+    console.log(`[submission] kill -9 schedule seed ${seedValue} (replay: SUBMISSION_TEST_SEED=${seedValue})`);
     try {
       // Kill delays scale with how long a submit takes on this machine right now, so
       // kills land in every phase (startup, validation, lock wait, critical section).
@@ -235,7 +236,8 @@ describe('concurrency and crashes (real processes)', () => {
       const ITER = 30;
       for (let i = 0; i < ITER; i++) {
         const runs = [0, 1].map((j) => start(submitArgs(ws, `k${j}`, writePredictions(ws, `k${i}-${j}`)), env));
-        await new Promise((r) => setTimeout(r, Math.floor(rand() * 2 * submitMs)));
+        // The first pair is killed at once (a kill that surely lands); the rest at random moments.
+        await new Promise((r) => setTimeout(r, i === 0 ? 0 : Math.floor(rand() * 2 * submitMs)));
         for (const run of runs) run.child.kill('SIGKILL');
         for (const res of await Promise.all(runs.map((r) => r.done))) {
           if (res.signal === 'SIGKILL') killed++;
@@ -253,6 +255,8 @@ describe('concurrency and crashes (real processes)', () => {
           utimesSync(lockDir, old, old);
         }
       }
+      // The faults landed: at least the pair killed at once (the seed is in the diff when this fails).
+      expect({ seed: seedValue, killedAtLeastTwo: killed >= 2 }).toEqual({ seed: seedValue, killedAtLeastTwo: true });
       const afterKills = checkPredictionTree(ws);
       // Every submit that exited 0 is in the index; a killed one may be too (killed after its commit point).
       const ids = new Set(afterKills.rows.map((r) => `${r.experiment}/${r.timestamp}`));
