@@ -49,6 +49,28 @@ describe('project graph', () => {
     ws.git('checkout', '--', '.');
   });
 
+  it('an experiment that extends another: a graph edge to its parent, affected by the parent, and a fresh config after a parent edit', () => {
+    ws.write('experiments/demo-child/experiment.yaml', 'extends: ../demo/experiment.yaml\ndescription: demo with another seed\ntrain:\n  seed: 7\n');
+    ws.git('add', '-A');
+    ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'child');
+    try {
+      expect(ws.nx('graph', '--file=graph.json').code).toBe(0);
+      const deps = (JSON.parse(ws.read('graph.json')).graph.dependencies['exp-demo-child'] as { target: string }[]).map((d) => d.target);
+      expect(deps).toContain('exp-demo');
+
+      const trainStamp = () => ws.read('.nx/workspace-data/autoexp/demo-child.hash').split('\n').find((l) => l.startsWith('train '));
+      const before = trainStamp();
+      ws.edit('experiments/demo/experiment.yaml', (t) => t.replace(/learning_rate: \S+/, 'learning_rate: 0.0123'));
+      expect(affected(ws)).toEqual(['exp-demo', 'exp-demo-child']);
+      // A new nx process (no daemon) sees the parent's edit through the on-disk config cache.
+      const shown = ws.nx('show', 'project', 'exp-demo-child', '--json');
+      expect(shown.code).toBe(0);
+      expect(trainStamp()).not.toBe(before);
+    } finally {
+      ws.git('reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
+
   it('9. a YAML syntax error gives a short error with file and line, before training', () => {
     ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('num_beams: 2', 'num_beams: [2'));
     const r = ws.nx('run', 'exp-demo:train');

@@ -1,7 +1,7 @@
 import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const REPO = join(__dirname, '..');
 
@@ -104,6 +104,7 @@ export class Workspace {
   }
 
   write(rel: string, text: string): void {
+    mkdirSync(dirname(join(this.root, rel)), { recursive: true });
     writeFileSync(join(this.root, rel), text);
   }
 

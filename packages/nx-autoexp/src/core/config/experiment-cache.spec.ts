@@ -37,6 +37,36 @@ describe('loadExperimentCached across processes', () => {
     expect(loadExperimentCached(root, 'a').config.description).toBe('second');
   });
 
+  it('follows the extends chain: an edited parent or grandparent is re-read, in the process and in a new one', async () => {
+    const root = workspace();
+    mkdirSync(join(root, 'experiments', 'parent'));
+    mkdirSync(join(root, 'experiments', 'grand'));
+    writeFileSync(join(root, 'experiments', 'grand', 'experiment.yaml'), MODEL + 'train:\n  learning_rate: 0.1\n');
+    writeFileSync(join(root, 'experiments', 'parent', 'experiment.yaml'), 'extends: ../grand/experiment.yaml\ninfer:\n  num_beams: 2\n');
+    writeFileSync(join(root, 'experiments', 'a', 'experiment.yaml'), 'extends: ../parent/experiment.yaml\ndescription: child\n');
+    const a = () => loadExperimentCached(root, 'a').config;
+    expect([a().train.learning_rate, a().infer.num_beams]).toEqual([0.1, 2]);
+    await tick();
+
+    // Same process (the daemon): sizes change, so the stamps do whatever the clock's resolution.
+    writeFileSync(join(root, 'experiments', 'grand', 'experiment.yaml'), MODEL + 'train:\n  learning_rate: 0.25\n');
+    expect(a().train.learning_rate).toBe(0.25);
+    writeFileSync(join(root, 'experiments', 'parent', 'experiment.yaml'), 'extends: ../grand/experiment.yaml\ninfer:\n  num_beams: 12\n');
+    expect(a().infer.num_beams).toBe(12);
+    await tick();
+
+    // A new process: only the saved file, keyed by content.
+    clearExperimentCache();
+    expect(a().train.learning_rate).toBe(0.25);
+    clearExperimentCache();
+    writeFileSync(join(root, 'experiments', 'grand', 'experiment.yaml'), MODEL + 'train:\n  learning_rate: 0.5\n');
+    expect(a().train.learning_rate).toBe(0.5);
+    await tick();
+    clearExperimentCache();
+    writeFileSync(join(root, 'experiments', 'parent', 'experiment.yaml'), 'extends: ../grand/experiment.yaml\ninfer:\n  num_beams: 3\n');
+    expect(a().infer.num_beams).toBe(3);
+  });
+
   it('re-reads every experiment when config/base.yaml changes', async () => {
     const root = workspace();
     expect(loadExperimentCached(root, 'a').config.train.seed).toBe(7);

@@ -83,6 +83,19 @@ describe('runStrategyChain (fake runner)', () => {
     expect(lines).toContain('fast/dev: failed: CUDA out of memory; exited with code 1');
   });
 
+  it('treats "CUDA out of memory" on stderr as a failure even when the process exits 0 with a complete file', async () => {
+    // A predictor that catches the OOM, writes what it has and exits 0 is not a success: the next strategy runs.
+    const runner = fakeRunner(({ batch, input, output }) => {
+      writeGood(input, output, `bs${batch}`);
+      return batch === '8' ? { exitCode: 0, stderrTail: ['RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB'] } : {};
+    });
+    const result = await runStrategyChain(options(runner));
+    expect(result.ok).toBe(true);
+    expect(result.strategyUsed).toBe('conservative');
+    expect(result.attempts[0]).toMatchObject({ strategy: 'fast', ok: false, error: 'CUDA out of memory reported on stderr' });
+    expect(readFileSync(join(dir, 'out/dev.csv'), 'utf8')).toBe('fname,summary\ndev_0,bs2\ndev_1,bs2\n');
+  });
+
   it('forwards the process output lines to log with the experiment/strategy/split prefix', async () => {
     const runner = fakeRunner(({ input, output, options: o }) => {
       o.onStderrLine?.('predict: 1/2 items, 3.0 items/s, ETA 1s');
