@@ -15,6 +15,7 @@ from typing import Any
 from .errors import ConfigError
 from .logging_utils import warn
 from .preprocess import DEFAULT_SPECIAL_TOKENS
+from .scoring import Metric
 
 _MISSING = object()
 
@@ -106,6 +107,7 @@ class ResolvedConfig:
     preprocess: PreprocessSpec
     train: TrainSpec
     source: str = "<memory>"
+    metric: Metric = field(default_factory=Metric)  # how eval_score is formed (scoring.Metric)
 
 
 # ---------------------------------------------------------------- helpers
@@ -323,6 +325,7 @@ def parse_config(raw: Any, source: str = "<memory>") -> ResolvedConfig:
         preprocess=_parse_preprocess(root.section("preprocess", {})),
         train=_parse_train(root.section("train")),
         source=source,
+        metric=Metric.from_dict(root.get("metric", (dict, type(None)), None), source),
     )
     if cfg.train.eval_strategy != "no" and not cfg.data.dev:
         raise root.fail("data.dev", f"is needed because train.eval_strategy is {cfg.train.eval_strategy!r} "

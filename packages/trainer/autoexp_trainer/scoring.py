@@ -1,8 +1,10 @@
 """The competition score: ROUGE-1/2/L F1 over Korean morphemes.
 
 For each item, the F1 of each ROUGE type is averaged over that item's
-references, then over items; ``score`` = rouge1 + rouge2 + rougeL (0..3,
-leaderboards show it x100). Korean text is split into morphemes by Mecab
+references, then over items; ``score`` = the mean of rouge1, rouge2 and rougeL
+(0..1, leaderboards show it x100), as the competition computes it. The
+``metric`` config section (``Metric``) can switch to the sum, to the best
+reference instead of the mean, or pin the tokenizer. Korean text is split into morphemes by Mecab
 (python-mecab-ko), which reproduces the competition's example tokenization.
 rouge_score's default tokenizer keeps only [a-z0-9] and would score Korean 0,
 so every scorer here gets an explicit tokenizer.
@@ -14,14 +16,17 @@ import csv
 import functools
 import os
 import re
-from typing import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Sequence
 
 from rouge_score import rouge_scorer
 
-from .errors import DataError, MissingDependencyError
+from .errors import ConfigError, DataError, MissingDependencyError
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 TOKENIZERS = ("auto", "mecab", "whitespace")
+AGGREGATES = ("mean", "sum")
+REFERENCE_MODES = ("mean", "max")
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Letters and digits of any script (\w minus underscore): keeps Hangul, Kana,
@@ -32,6 +37,55 @@ _REFERENCE_COLUMN = re.compile(r"^summary\d*$")
 
 class ScoreInputError(DataError):
     """Bad predictions/references input (exit code 3)."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How the final score is formed (the ``metric`` config section).
+
+    aggregate: ``mean`` (the competition's) or ``sum`` of the three F1s;
+    references: ``mean`` (the competition's) or ``max`` over an item's references;
+    tokenizer: a name from TOKENIZERS.
+    """
+
+    aggregate: str = "mean"
+    references: str = "mean"
+    tokenizer: str = "auto"
+
+    def __post_init__(self):
+        for key, value, allowed in (("aggregate", self.aggregate, AGGREGATES),
+                                    ("references", self.references, REFERENCE_MODES),
+                                    ("tokenizer", self.tokenizer, TOKENIZERS)):
+            if value not in allowed:
+                raise ValueError(f"unknown metric {key} {value!r}; use one of {', '.join(allowed)}")
+
+    def combine(self, values: dict) -> float:
+        """The final score from ``{"rouge1", "rouge2", "rougeL"}`` fractions."""
+        total = sum(values[t] for t in ROUGE_TYPES)
+        return total / len(ROUGE_TYPES) if self.aggregate == "mean" else total
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Any, source: str = "<memory>") -> "Metric":
+        """Parse the ``metric`` config section; a bad key or value is a ConfigError naming source and key."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source}: key 'metric' must be an object with aggregate/references/tokenizer, "
+                              f"got {raw!r}")
+        unknown = sorted(set(raw) - {"aggregate", "references", "tokenizer"})
+        if unknown:
+            raise ConfigError(f"{source}: unknown key 'metric.{unknown[0]}'; the keys are aggregate, references, "
+                              "tokenizer")
+        for key, allowed in (("aggregate", AGGREGATES), ("references", REFERENCE_MODES), ("tokenizer", TOKENIZERS)):
+            if key in raw and raw[key] not in allowed:
+                raise ConfigError(f"{source}: key 'metric.{key}' is {raw[key]!r}; use one of {', '.join(allowed)}")
+        return cls(**raw)
+
+
+COMPETITION_METRIC = Metric()
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,18 +158,25 @@ def _mean(values: Sequence[float]) -> float:
 def score_texts(
     predictions: list[str],
     references: list[list[str]],
-    tokenizer="auto",
+    tokenizer=None,
     per_item: bool = False,
+    metric: Metric | None = None,
 ) -> dict:
     """Competition score of ``predictions[i]`` against ``references[i]`` (one or more strings).
 
-    Returns ``{"rouge1", "rouge2", "rougeL", "score", "n"}`` (F1 fractions);
-    with ``per_item=True`` also ``"items"``: a list of
+    Returns ``{"rouge1", "rouge2", "rougeL", "score", "n", "metric"}`` (F1
+    fractions; ``score`` per ``metric``, default the competition's mean;
+    ``metric`` as a dict with the tokenizer actually used); with
+    ``per_item=True`` also ``"items"``: a list of
     ``{"rouge1", "rouge2", "rougeL", "score"}`` in input order.
-    ``tokenizer`` is a name from TOKENIZERS or an object with ``.tokenize(text)``.
+    ``tokenizer`` (default: ``metric.tokenizer``) is a name from TOKENIZERS
+    or an object with ``.tokenize(text)``.
     An empty prediction scores 0 for its item. Empty reference strings are
     ignored; an item with no non-empty reference is an error.
     """
+    metric = metric or COMPETITION_METRIC
+    if tokenizer is None:
+        tokenizer = metric.tokenizer
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions but {len(references)} reference lists")
     if not predictions:
@@ -133,19 +194,21 @@ def score_texts(
     tok = tokenizer if hasattr(tokenizer, "tokenize") else resolve_tokenizer(tokenizer, _all_texts(preds, refs_clean))
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=False, tokenizer=tok)
 
+    over_refs = _mean if metric.references == "mean" else max
     items: list[dict] = []
     for pred, refs in zip(preds, refs_clean):
         if not pred.strip():
             item = {t: 0.0 for t in ROUGE_TYPES}
         else:
             per_ref = [scorer.score(ref, pred) for ref in refs]  # score(target, prediction)
-            item = {t: _mean([s[t].fmeasure for s in per_ref]) for t in ROUGE_TYPES}
-        item["score"] = sum(item[t] for t in ROUGE_TYPES)
+            item = {t: over_refs([s[t].fmeasure for s in per_ref]) for t in ROUGE_TYPES}
+        item["score"] = metric.combine(item)
         items.append(item)
 
     result = {t: _mean([it[t] for it in items]) for t in ROUGE_TYPES}
-    result["score"] = result["rouge1"] + result["rouge2"] + result["rougeL"]
+    result["score"] = metric.combine(result)
     result["n"] = len(items)
+    result["metric"] = {**metric.as_dict(), "tokenizer": getattr(tok, "name", type(tok).__name__)}
     if per_item:
         result["items"] = items
     return result
@@ -213,8 +276,9 @@ def _preview(names: list[str], limit: int = 5) -> str:
 def score_csv(
     predictions_csv: str | os.PathLike,
     references_csv: str | os.PathLike,
-    tokenizer: str = "auto",
+    tokenizer: str | None = None,
     per_item: bool = False,
+    metric: Metric | None = None,
 ) -> dict:
     """Score a ``fname,summary`` predictions CSV against a references CSV, joined by fname.
 
@@ -222,6 +286,7 @@ def score_csv(
     columns (other columns, e.g. dialogue/topic of dev.csv, are ignored);
     empty reference cells are skipped. Every reference fname needs a
     prediction and vice versa. Items are scored in the references' order.
+    ``tokenizer`` (default: ``metric.tokenizer``) overrides the metric's.
     Returns score_texts' dict plus ``"tokenizer"`` (the one used); with
     ``per_item=True``, ``"items"`` entries also carry ``"fname"``.
     Raises ScoreInputError (exit code 3) for bad input.
@@ -275,8 +340,9 @@ def score_csv(
         ref_lists.append(kept)
     pred_texts = [preds[f].get("summary") or "" for f in fnames]
 
-    tok = resolve_tokenizer(tokenizer, _all_texts(pred_texts, ref_lists))
-    result = score_texts(pred_texts, ref_lists, tokenizer=tok, per_item=per_item)
+    metric = metric or COMPETITION_METRIC
+    tok = resolve_tokenizer(tokenizer or metric.tokenizer, _all_texts(pred_texts, ref_lists))
+    result = score_texts(pred_texts, ref_lists, tokenizer=tok, per_item=per_item, metric=metric)
     result["tokenizer"] = tok.name
     if per_item:
         result["items"] = [{"fname": f, **item} for f, item in zip(fnames, result["items"])]

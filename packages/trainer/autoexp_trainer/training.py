@@ -34,13 +34,13 @@ class TrainResult:
 
 # ---------------------------------------------------------------- metrics
 
-def make_score_fn(references: list[str]):
-    """score(predictions) -> {rouge1, rouge2, rougeL, score} against the dev summaries."""
+def make_score_fn(references: list[str], metric=None):
+    """score(predictions) -> {rouge1, rouge2, rougeL, score} against the dev summaries (scoring.Metric)."""
     from .scoring import score_texts
 
     def score(predictions: list[str]) -> dict[str, float]:
         refs = [[r] for r in references[: len(predictions)]]
-        result = score_texts(predictions, refs)
+        result = score_texts(predictions, refs, metric=metric)
         return {k: float(result[k]) for k in ("rouge1", "rouge2", "rougeL", "score")}
 
     return score
@@ -296,7 +296,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
             train_ds = encode_causal(tokenizer, dialogues, summaries, settings)
             eval_ds = encode_causal(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
 
-        score_fn = make_score_fn(dev_summaries) if dev_rows else None
+        score_fn = make_score_fn(dev_summaries, cfg.metric) if dev_rows else None
         callbacks = [ProgressEventsCallback(emitter, cfg.run_id, device), SavePreprocessCallback(settings)]
         if t.early_stopping_patience:
             callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autoexp_trainer.commands import predict as predict_cmd
-from autoexp_trainer.scoring import score_texts
+from autoexp_trainer.scoring import Metric, score_texts
 
 from helpers import json_lines, read_csv, step_of
 
@@ -61,7 +61,7 @@ def test_train_predict_score(model, trained, dataset, tmp_path, capsys):
     assert [e["step"] for e in logs] == [5, 10, 15, 20]
     assert all({"loss", "learning_rate", "eta_s", "max_steps", "epoch"} <= e.keys() for e in logs)
     assert [e["step"] for e in evals] == [10, 20]
-    assert all(0.0 <= e["eval_score"] <= 3.0 and "eval_rougeL" in e for e in evals)
+    assert all(0.0 <= e["eval_score"] <= 1.0 and "eval_rougeL" in e for e in evals)
     assert events[-1]["best_checkpoint"] == record["best_checkpoint"]
 
     # predict with the chosen checkpoint, then score against the dev references
@@ -79,8 +79,8 @@ def test_train_predict_score(model, trained, dataset, tmp_path, capsys):
     assert [p["fname"] for p in preds] == [r["fname"] for r in refs]
     assert all("<pad>" not in p["summary"] and "</s>" not in p["summary"] for p in preds)
     result = score_texts([p["summary"] for p in preds], [[r["summary"]] for r in refs])
-    assert 0.0 <= result["score"] <= 3.0
-    assert result["score"] == pytest.approx(result["rouge1"] + result["rouge2"] + result["rougeL"])
+    assert 0.0 <= result["score"] <= 1.0
+    assert result["score"] == pytest.approx(Metric().combine(result))  # the competition's final
 
 
 def test_sigterm_marks_the_run_failed(tmp_path, dataset):

@@ -17,8 +17,10 @@ try:
 except ImportError:  # running from a bare checkout
     sys.path.insert(0, str(TRAINER_ROOT))
 
+from autoexp_trainer.errors import ConfigError  # noqa: E402
 from autoexp_trainer.scoring import (  # noqa: E402
     MecabTokenizer,
+    Metric,
     ScoreInputError,
     WordTokenizer,
     resolve_tokenizer,
@@ -41,7 +43,7 @@ def test_identical_text_scores_the_maximum(text, tokenizer):
     assert result["rouge1"] == pytest.approx(1.0)
     assert result["rouge2"] == pytest.approx(1.0)
     assert result["rougeL"] == pytest.approx(1.0)
-    assert result["score"] == pytest.approx(3.0)
+    assert result["score"] == pytest.approx(1.0)  # the competition's final: the mean of the three
     assert result["n"] == 2
 
 
@@ -55,7 +57,37 @@ def test_hand_worked_example_whitespace():
     assert r["rouge1"] == pytest.approx(5 / 6)
     assert r["rouge2"] == pytest.approx(3 / 5)
     assert r["rougeL"] == pytest.approx(5 / 6)
-    assert r["score"] == pytest.approx(5 / 6 + 3 / 5 + 5 / 6)
+    assert r["score"] == pytest.approx((5 / 6 + 3 / 5 + 5 / 6) / 3)
+
+
+def test_competition_example_final_is_the_mean():
+    # A published result: R1 0.5660, R2 0.3675, RL 0.4719 -> final 46.85 (x100).
+    assert Metric().combine({"rouge1": 0.5660, "rouge2": 0.3675, "rougeL": 0.4719}) * 100 == pytest.approx(46.85, abs=0.005)
+    assert Metric(aggregate="sum").combine({"rouge1": 0.5, "rouge2": 0.25, "rougeL": 0.5}) == pytest.approx(1.25)
+
+
+def test_metric_sum_and_max_over_references():
+    pred = "the cat sat on the mat"
+    other = "the cat is on the mat"  # vs pred: R1 5/6, R2 3/5, RL 5/6
+    r = score_texts([pred], [[pred, other]], metric=Metric(aggregate="sum", references="max", tokenizer="whitespace"))
+    assert r["rouge1"] == pytest.approx(1.0) and r["rouge2"] == pytest.approx(1.0)
+    assert r["score"] == pytest.approx(3.0)
+    assert r["metric"] == {"aggregate": "sum", "references": "max", "tokenizer": "whitespace"}
+    mean = score_texts([pred], [[pred, other]], "whitespace")
+    assert mean["score"] == pytest.approx(((1 + 5 / 6) / 2 + (1 + 3 / 5) / 2 + (1 + 5 / 6) / 2) / 3)
+    assert mean["metric"] == {"aggregate": "mean", "references": "mean", "tokenizer": "whitespace"}
+
+
+def test_metric_config_errors_name_the_key():
+    assert Metric.from_dict(None) == Metric()
+    assert Metric.from_dict({"aggregate": "sum"}, "cfg.json") == Metric(aggregate="sum")
+    with pytest.raises(ConfigError, match=r"cfg\.json.*'metric\.aggregate' is 'median'.*mean, sum"):
+        Metric.from_dict({"aggregate": "median"}, "cfg.json")
+    with pytest.raises(ConfigError, match=r"'metric\.tokenizer' is 'porter'"):
+        Metric.from_dict({"tokenizer": "porter"}, "cfg.json")
+    with pytest.raises(ConfigError, match=r"unknown key 'metric\.agg'"):
+        Metric.from_dict({"agg": "mean"}, "cfg.json")
+    assert ConfigError("x").exit_code == 4
 
 
 def test_hand_worked_example_unequal_lengths_and_item_average():
@@ -71,7 +103,7 @@ def test_hand_worked_example_unequal_lengths_and_item_average():
     assert r["items"][1]["score"] == 0.0
     assert r["rouge1"] == pytest.approx(2 / 7)
     assert r["rouge2"] == pytest.approx(1 / 5)
-    assert r["score"] == pytest.approx(2 / 7 + 1 / 5 + 2 / 7)  # (4/7 + 2/5 + 4/7) / 2
+    assert r["score"] == pytest.approx((2 / 7 + 1 / 5 + 2 / 7) / 3)  # mean of the item-averaged F1s
 
 
 def test_multi_reference_is_the_mean_over_references():
@@ -97,13 +129,13 @@ def test_korean_is_not_zero_and_particles_are_split():
     r = score_texts(["의사는 매년 검진을 권장한다"], [[KO]], "auto")
     assert resolve_tokenizer("auto", [KO]).name == "mecab"
     assert 0.3 < r["rouge1"] < 1.0
-    assert r["score"] > 0.5
+    assert r["score"] > 0.5 / 3
 
 
 def test_auto_keeps_non_ascii_words_for_non_korean_text():
     assert resolve_tokenizer("auto", ["Café über alles"]).name == "word"
     assert WordTokenizer().tokenize("Café, ÜBER 7:30!") == ["café", "über", "7", "30"]
-    assert score_texts(["Café über"], [["café ÜBER"]], "auto")["score"] == pytest.approx(3.0)
+    assert score_texts(["Café über"], [["café ÜBER"]], "auto")["score"] == pytest.approx(1.0)
 
 
 def test_empty_prediction_scores_zero_and_bad_lists_are_rejected():
@@ -147,11 +179,11 @@ def files(tmp_path):
 def test_score_csv_joins_by_fname_and_ignores_empty_reference_cells(files):
     preds, refs = files
     r = score_csv(preds, refs, "whitespace", per_item=True)
-    # test_0: one real reference, identical -> 3. test_1: mean of (3, 0) = 1.5.
+    # test_0: one real reference, identical -> 1. test_1: mean of (1, 0) = 0.5.
     assert [it["fname"] for it in r["items"]] == ["test_0", "test_1"]
-    assert r["items"][0]["score"] == pytest.approx(3.0)
-    assert r["items"][1]["score"] == pytest.approx(1.5)
-    assert r["score"] == pytest.approx(2.25)
+    assert r["items"][0]["score"] == pytest.approx(1.0)
+    assert r["items"][1]["score"] == pytest.approx(0.5)
+    assert r["score"] == pytest.approx(0.75)
     assert r["n"] == 2 and r["tokenizer"] == "whitespace"
 
 
@@ -163,7 +195,7 @@ def test_score_csv_accepts_a_dev_file_with_a_summary_column(tmp_path):
     )
     preds = write_csv(tmp_path / "p.csv", ["fname", "summary"], [["dev_0", "의사가 검진을 권한다."]])
     r = score_csv(preds, refs)
-    assert r["score"] == pytest.approx(3.0) and r["tokenizer"] == "mecab"
+    assert r["score"] == pytest.approx(1.0) and r["tokenizer"] == "mecab"
 
 
 def test_score_csv_errors_name_the_file_and_fname(files, tmp_path):
@@ -210,19 +242,34 @@ def test_cli_json_and_per_item_output(files, tmp_path):
                    "--json", "--per-item", str(out))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["score"] == pytest.approx(2.25)
+    assert data["score"] == pytest.approx(0.75)
+    assert data["metric"] == {"aggregate": "mean", "references": "mean", "tokenizer": "whitespace"}
     assert data["n"] == 2 and data["tokenizer"] == "whitespace"
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["fname"] for r in rows] == ["test_0", "test_1"]
-    assert float(rows[1]["score"]) == pytest.approx(1.5)
+    assert float(rows[1]["score"]) == pytest.approx(0.5)
 
 
 def test_cli_human_line_is_scaled_by_100(files):
     preds, refs = files
     proc = run_cli("--predictions", str(preds), "--references", str(refs), "--tokenizer", "whitespace")
     assert proc.returncode == 0, proc.stderr
-    assert "final 225.00" in proc.stdout and "n=2" in proc.stdout
+    assert "final 75.00" in proc.stdout and "n=2" in proc.stdout
+    proc = run_cli("--predictions", str(preds), "--references", str(refs), "--tokenizer", "whitespace",
+                   "--aggregate", "sum")
+    assert "final 225.00" in proc.stdout and "sum of R1/R2/RL" in proc.stdout
+
+
+def test_cli_identical_predictions_and_references_score_100(tmp_path):
+    dev = write_csv(tmp_path / "dev.csv", ["fname", "dialogue", "summary", "topic"],
+                    [["dev_0", "#Person1#: 안녕", KO, "병원"], ["dev_1", "#Person1#: 네", "#Person1#은 표를 예매한다.", "영화"]])
+    preds = write_csv(tmp_path / "p.csv", ["fname", "summary"], [["dev_0", KO], ["dev_1", "#Person1#은 표를 예매한다."]])
+    proc = run_cli("--predictions", str(preds), "--references", str(dev))
+    assert proc.returncode == 0, proc.stderr
+    assert "final 100.00" in proc.stdout and "tokenizer=mecab" in proc.stdout
+    proc = run_cli("--predictions", str(preds), "--references", str(dev), "--json")
+    assert json.loads(proc.stdout)["score"] == 1.0
 
 
 def test_cli_exit_codes_for_bad_input(files, tmp_path):

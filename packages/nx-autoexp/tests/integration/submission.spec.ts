@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { prng } from '../support/prng';
 
 // The contract (docs/architecture.md), spelled out so a changed column list fails here.
-const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,note'.split(',');
+const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,metric,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,warnings,note'.split(',');
 
 const PKG = resolve(__dirname, '..', '..');
 const ROOT = resolve(PKG, '..', '..');
@@ -46,7 +46,7 @@ function makeWorkspace(): string {
   const ws = mkdtempSync(join(tmpdir(), 'autoexp-sub-it-'));
   const rows = Array.from({ length: SAMPLE_ROWS }, (_, i) => `${i},test_${i},`);
   writeFileSync(join(ws, 'sample.csv'), `${SAMPLE_HEADER.join(',')}\n${rows.join('\n')}\n`);
-  writeFileSync(join(ws, 'metrics.json'), JSON.stringify({ rouge1: 0.31, rouge2: 0.12, rougeL: 0.28, score: 0.71 }));
+  writeFileSync(join(ws, 'metrics.json'), JSON.stringify({ rouge1: 0.31, rouge2: 0.12, rougeL: 0.28, score: 0.71 / 3 }));
   return ws;
 }
 
@@ -169,9 +169,9 @@ describe('autoexp validate-submission / submit / leaderboard (real processes)', 
     expect(res.stdout).toMatch(/upload: +prediction\/demo_\d{8}T\d{9}Z\/output\.csv/);
     const lb = await autoexp(['leaderboard', '--json', '--workspace', ws]);
     expect(lb.code).toBe(0);
-    expect(JSON.parse(lb.stdout)).toEqual([expect.objectContaining({ rank: 1, experiment: 'demo', score: 0.71 })]);
+    expect(JSON.parse(lb.stdout)).toEqual([expect.objectContaining({ rank: 1, experiment: 'demo', score: 0.71 / 3 })]);
     const table = await autoexp(['leaderboard', '--workspace', ws]);
-    expect(table.stdout).toMatch(/1 +demo +71\.00 +31\.00 +12\.00 +28\.00/);
+    expect(table.stdout).toMatch(/1 +demo +23\.67 +31\.00 +12\.00 +28\.00/);
   });
 });
 

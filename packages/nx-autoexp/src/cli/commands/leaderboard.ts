@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
-import { LeaderboardRow, SubmissionError, configDiff, indexPath, leaderboard } from '../../core/submission';
+import { LeaderboardRow, SubmissionError, configDiff, describeMetric, indexPath, leaderboardGroups } from '../../core/submission';
 import { existsSync } from 'node:fs';
 import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
 
@@ -9,7 +9,9 @@ const USAGE = `usage: autoexp leaderboard [--json] [--all] [--include-failed] [-
        autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
 
 Experiments ranked by dev score (best submission of each; --all for every row),
-from prediction/experiment_index.csv. --diff lists the config keys whose values
+from prediction/experiment_index.csv. score = the mean of R1/R2/RL F1 (x100), the
+competition's; rows scored with another metric (index column 'metric') are ranked
+in a table of their own, never against each other. --diff lists the config keys whose values
 differ between the latest submissions of two experiments.`;
 
 const x100 = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2));
@@ -63,15 +65,23 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
       return 0;
     }
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
-    const ranked = leaderboard(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    const groups = leaderboardGroups(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    const ranked = groups.flatMap((g) => g.rows);
     // Experiments whose last pipeline run failed (nx run-many goes on past them) are listed, not hidden.
     const failures = readFailures(root).filter((f) => values['include-smoke'] || !f.smoke);
-    const rows: LeaderboardRow[] = [...ranked, ...failures.map((f, i) => failedRow(f, ranked.length + i + 1))];
-    if (values.json) io.stdout(JSON.stringify(rows, null, 2));
-    else if (rows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
+    const failedRows = failures.map((f, i) => failedRow(f, (groups[0]?.rows.length ?? 0) + i + 1));
+    if (values.json) io.stdout(JSON.stringify([...ranked, ...failedRows], null, 2));
+    else if (ranked.length + failedRows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
     else {
       const reasons = failures.map((f) => `  ${f.experiment}${f.smoke ? ' (smoke)' : ''}: ${f.target} failed at ${f.at.slice(0, 19).replace('T', ' ')}: ${f.reason}`);
-      io.stdout(table(rows) + '\n(score = R1 + R2 + RL, x100, on the dev set)' + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
+      const blocks = groups.map((g, i) => {
+        const rows = i === 0 ? [...g.rows, ...failedRows] : g.rows;
+        const caption = `(score = ${describeMetric(g.metric)}, x100, on the dev set)`;
+        const apart = i === 0 ? '' : 'scored with another metric than the table above, so ranked on its own (scores of different metrics are not comparable; re-run infer with the current metric to compare):\n';
+        return apart + table(rows) + '\n' + caption;
+      });
+      if (groups.length === 0) blocks.push(table(failedRows));
+      io.stdout(blocks.join('\n\n') + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
     }
     return 0;
   } catch (err) {
@@ -92,6 +102,7 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
     rouge1: null,
     rouge2: null,
     rougeL: null,
+    metric: '',
     step: null,
     strategy: '',
     checkpoint: '',
@@ -100,6 +111,7 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
     output_path: '',
     metadata_path: '',
     tracker: '',
+    warnings: '',
     note: `${f.target}: ${f.reason}`,
   };
 }

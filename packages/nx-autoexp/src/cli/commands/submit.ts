@@ -11,7 +11,9 @@ const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --s
 
 Validates the predictions against the sample and records them under <workspace>/prediction/
 (output.csv + experiment_metadata.json, latest_output.csv, history copy, experiment_index.csv row).
---metrics holds {"rouge1","rouge2","rougeL","score"} (fractions), e.g. runs/<exp>/infer/dev-score.json.
+--metrics holds {"rouge1","rouge2","rougeL","score"} (fractions; score = their mean, the competition's)
+and optionally "metric" ({aggregate, references, tokenizer}, as \`score --json\` prints it),
+e.g. runs/<exp>/infer/dev-score.json.
 Exit: 0 recorded, 1 invalid input (nothing written), 2 usage.`;
 
 function readJson(path: string, what: string): unknown {
@@ -38,6 +40,8 @@ function readMetrics(path: string): DevScores {
     }
     out[k] = v;
   }
+  // Recorded in the index `metric` column when present (score --json prints it).
+  if (m.metric && typeof m.metric === 'object') out.metric = m.metric as DevScores['metric'];
   return out as DevScores;
 }
 

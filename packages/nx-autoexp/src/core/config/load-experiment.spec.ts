@@ -68,6 +68,18 @@ describe('loadExperiment', () => {
     expect(err.message).toMatch(/infer\.device\).*must be one of: "auto", "cpu", "cuda"/);
   });
 
+  it('defaults the metric to the competition\'s and names file, line and key of a bad one', () => {
+    const ok = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL }), 'a');
+    expect(ok.config.metric).toEqual({ aggregate: 'mean', references: 'mean', tokenizer: 'auto' });
+    const sum = loadExperiment(workspace({ 'experiments/a/experiment.yaml': MODEL + 'metric:\n  aggregate: sum\n' }), 'a');
+    expect(sum.hashes.infer).not.toBe(ok.hashes.infer); // the dev score changes
+    expect(sum.hashes.train).not.toBe(ok.hashes.train); // and so does the best checkpoint (eval_score)
+    const bad = workspace({ 'experiments/a/experiment.yaml': MODEL + 'metric:\n  aggregate: median\n  tokenizer: porter\n' });
+    const err = errorOf(() => loadExperiment(bad, 'a'));
+    expect(err.message).toMatch(/experiments\/a\/experiment\.yaml:6 \(key: metric\.aggregate\).*must be one of: "mean", "sum"/);
+    expect(err.message).toMatch(/experiments\/a\/experiment\.yaml:7 \(key: metric\.tokenizer\).*must be one of: "auto", "mecab", "whitespace"/);
+  });
+
   it('follows extends chains and rejects cycles', () => {
     const ok = workspace({
       'experiments/p/experiment.yaml': MODEL + 'train:\n  seed: 3\n  max_steps: 9\n',

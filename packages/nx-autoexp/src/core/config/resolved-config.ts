@@ -36,6 +36,7 @@ export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperime
     preprocess: { ...c.preprocess, special_tokens: c.preprocess.special_tokens ?? DEFAULT_SPECIAL_TOKENS },
     train: { ...withoutKeys(c.train, ['command']), output_dir: outputDir, run_dir: join(outputDir, runId) },
     checkpoint: c.checkpoint,
+    metric: c.metric,
     infer: c.infer,
   };
 }

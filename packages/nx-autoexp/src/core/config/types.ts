@@ -54,7 +54,15 @@ export interface ExperimentConfig {
     command: string | null;
     strategies?: StrategyConfigInput[];
   };
-  submit: { sample_submission: string | null; allow_empty: boolean; update_latest: boolean };
+  metric: MetricConfig;
+  submit: { sample_submission: string | null; allow_empty: boolean; allow_degenerate: boolean; update_latest: boolean };
+}
+
+/** How the dev score is formed; the defaults are the competition's (mean of R1/R2/RL, mean over references). */
+export interface MetricConfig {
+  aggregate: 'mean' | 'sum';
+  references: 'mean' | 'max';
+  tokenizer: 'auto' | 'mecab' | 'whitespace';
 }
 
 export interface ResolvedExperiment {

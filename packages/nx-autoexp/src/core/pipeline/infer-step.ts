@@ -3,12 +3,13 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { dataPath } from '../config/data-paths';
 import { loadExperimentCached } from '../config/experiment-cache';
-import type { ExperimentConfig } from '../config/types';
+import type { ExperimentConfig, MetricConfig } from '../config/types';
 import { readManifest, verifyManifest } from '../checkpoints';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
 import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
+import { metricArgs } from '../report/score-items';
 import { selectRunner } from '../launcher';
 import { readCsv, writeCsv } from '../submission';
 import { SMOKE } from './train-step';
@@ -84,7 +85,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer${cfgFlag} --strategy=${name} --skip-nx-cache` }));
   }
 
-  const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev);
+  const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev, exp.config.metric);
   writeJsonAtomic(join(root, paths.devScore), devScore);
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
   // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
@@ -97,19 +98,20 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
 const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100).toFixed(2) : '?');
 
 /** Scores dev predictions with the trainer's `score` (the competition metric, morpheme-split Korean). */
-async function scoreDev(ctx: StepContext, python: string, predictions: string, references: string): Promise<Record<string, unknown>> {
+async function scoreDev(ctx: StepContext, python: string, predictions: string, references: string, metric: MetricConfig): Promise<Record<string, unknown>> {
   // A dev file without summaries (unlabelled) cannot be scored: record null instead of failing.
   const header = parse(readFileSync(references, 'utf8').split(/\r?\n/, 1)[0] ?? '', { bom: true })[0] as string[] | undefined;
   if (!header || !header.some((h) => /^summary\d*$/.test(h))) return { score: null, reason: 'dev file has no summary column' };
   let out = '';
-  const res = await (ctx.runner ?? runProcess)(python, ['-m', 'autoexp_trainer', 'score', '--predictions', predictions, '--references', references, '--json'], {
+  const flags = metricArgs(metric);
+  const res = await (ctx.runner ?? runProcess)(python, ['-m', 'autoexp_trainer', 'score', '--predictions', predictions, '--references', references, ...flags, '--json'], {
     cwd: ctx.workspaceRoot,
     env: trainerEnv(ctx.env ?? process.env),
     signal: ctx.signal,
     onStdoutLine: (l) => (out += l + '\n'),
   });
   if (res.exitCode !== 0) {
-    throw new PipelineError(`scoring dev predictions failed (${describeExit(res.exitCode, res.signal)})`, `run it alone: ${python} -m autoexp_trainer score --predictions ${predictions} --references ${references}`, res.stderrTail.join('\n'));
+    throw new PipelineError(`scoring dev predictions failed (${describeExit(res.exitCode, res.signal)})`, `run it alone: ${python} -m autoexp_trainer score --predictions ${predictions} --references ${references} ${flags.join(' ')}`, res.stderrTail.join('\n'));
   }
   try {
     return JSON.parse(out.trim().split('\n').pop() ?? '');

@@ -69,7 +69,7 @@ describe('submitStep: tracker runs (train.report_to)', () => {
     await submit();
     const [header, ...rows] = parse(readFileSync(join(ws, 'prediction/experiment_index.csv')), { relax_column_count: false }) as string[][];
     expect(header).toEqual([...INDEX_COLUMNS]);
-    expect(header.indexOf('tracker')).toBe(header.indexOf('note') - 1);
+    expect(header.indexOf('tracker')).toBe(header.indexOf('warnings') - 1);
     const recs = rows.map((r) => Object.fromEntries(header.map((c, i) => [c, r[i]])));
     expect(recs[0]).toMatchObject({ experiment: 'exp-old', timestamp: '20261101T000000000Z', score: '0.5', tracker: '', note: 'kept, with a comma' });
     expect(recs[1]).toMatchObject({ experiment: 'exp-demo', tracker: `wandb:abc123 ${WANDB.url}` });

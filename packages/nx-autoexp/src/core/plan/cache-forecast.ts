@@ -82,8 +82,8 @@ function checkpointProblem(root: string, manifestPath: string): string | null {
 
 /** Dotted keys of the train-relevant sections that differ from the last resolved config. */
 function diffKeys(last: Record<string, unknown>, exp: ResolvedExperiment): string[] {
-  const now = flattenConfig({ model: exp.config.model, preprocess: exp.config.preprocess, train: exp.config.train, checkpoint: exp.config.checkpoint });
-  const before = flattenConfig({ model: last.model, preprocess: last.preprocess, train: last.train, checkpoint: last.checkpoint });
+  const now = flattenConfig({ model: exp.config.model, preprocess: exp.config.preprocess, train: exp.config.train, checkpoint: exp.config.checkpoint, metric: exp.config.metric });
+  const before = flattenConfig({ model: last.model, preprocess: last.preprocess, train: last.train, checkpoint: last.checkpoint, metric: last.metric });
   const ignore = /^train\.(output_dir|run_dir|command)$/;
   const keys = new Set([...Object.keys(now), ...Object.keys(before)]);
   return [...keys].filter((k) => !ignore.test(k) && JSON.stringify(now[k]) !== JSON.stringify(before[k])).sort();

@@ -164,7 +164,7 @@ class Collector {
       return null;
     }
     try {
-      const scored = await this.scoreItems(predPath, refPath);
+      const scored = await this.scoreItems(predPath, refPath, (config as Partial<ExperimentConfig>).metric);
       const refs = this.references(refPath);
       const preds = new Map(readCsv(predPath).rows.map((r) => [r.fname, r.summary ?? '']));
       return { count: scored.length, topics: topicMeans(scored, refs), worst: worstItems(scored, refs, preds, this.opts.worstCount ?? 20) };

@@ -207,7 +207,7 @@ export const PAGE_SCRIPT = String.raw`
     var table = clear(byId('worst-table'));
     var caption = byId('worst-caption');
     if (!e || !e.items) { caption.textContent = e ? e.experiment + ': no per-item dev scores (see notes).' : 'no experiments.'; return; }
-    caption.textContent = 'The ' + e.items.worst.length + ' dev items with the lowest score for ' + e.experiment + ', of ' + e.items.count + ' scored (score = R1 + R2 + RL, x100).';
+    caption.textContent = 'The ' + e.items.worst.length + ' dev items with the lowest score for ' + e.experiment + ', of ' + e.items.count + ' scored (score = mean of R1/R2/RL F1, x100).';
     table.appendChild(h('thead', null, [h('tr', null, ['#', 'fname', 'topic', 'score', 'dialogue', 'reference', 'prediction'].map(function (l) {
       return h('th', { className: l === '#' || l === 'score' ? 'num' : null, text: l });
     }))]));

@@ -39,7 +39,7 @@ export function renderReportHtml(data: ReportData, opts: RenderOptions = {}): st
 <section id="notes" hidden><h2>Notes</h2><ul id="notes-list"></ul></section>
 <section id="leaderboard">
 <h2>Leaderboard</h2>
-<p class="caption">Best submission of each experiment, ranked by dev score (score = R1 + R2 + RL, x100). Click a column to sort.</p>
+<p class="caption">Best submission of each experiment, ranked by dev score (score = mean of R1/R2/RL F1, x100). Click a column to sort.</p>
 <table id="leaderboard-table"></table>
 </section>
 <section id="curves">

@@ -1,7 +1,7 @@
 /**
  * The data one report page is drawn from. It is embedded in the page as JSON
  * and read by the page's script, so it holds only plain values. Scores are
- * fractions as the trainer reports them (score = R1 + R2 + RL, 0..3); the
+ * fractions as the trainer reports them (score = mean of R1/R2/RL, 0..1); the
  * page shows them x100.
  */
 export interface ReportData {

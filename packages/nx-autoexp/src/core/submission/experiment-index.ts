@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeUtf8, parseCsvText, toCsvText } from './csv-io';
+import { combineRouge } from './metric-label';
 import { SubmissionError } from './submission-error';
 
 /** Columns of prediction/experiment_index.csv (docs/architecture.md). */
@@ -15,14 +16,24 @@ export const INDEX_COLUMNS = [
   'rouge1',
   'rouge2',
   'rougeL',
+  'metric',
   'strategy',
   'config_hash',
   'predictions_sha256',
   'output_path',
   'metadata_path',
   'tracker',
+  'warnings',
   'note',
 ] as const;
+
+/**
+ * Indexes written before the `metric` column scored with the sum of R1/R2/RL,
+ * mean over references, tokenizer `auto`; their rows are read as the
+ * competition's mean, recomputed from R1/R2/RL, so they rank with new rows.
+ * The tokenizer `auto` chose is in the submission's metadata (dev_scores.tokenizer).
+ */
+const legacyMetric = (tokenizer: string): string => `mean/mean/${tokenizer}`;
 
 export type IndexColumn = (typeof INDEX_COLUMNS)[number];
 export type IndexRow = Record<IndexColumn, string>;
@@ -65,7 +76,30 @@ export function readIndexFile(path: string): IndexContents {
     }
     return row;
   });
+  if (!parsed.header.includes('metric')) rows.forEach((r) => upgradeLegacyScore(r, dirname(dirname(path))));
   return { text, header: parsed.header, rows };
+}
+
+/** A pre-`metric` row: score was R1 + R2 + RL; becomes their mean (cleared when one is missing). */
+function upgradeLegacyScore(row: IndexRow, workspaceRoot: string): void {
+  if (row.score.trim() === '') return;
+  const [r1, r2, rl] = [row.rouge1, row.rouge2, row.rougeL].map(indexNumber);
+  if (r1 === null || r2 === null || rl === null) {
+    row.score = '';
+    return;
+  }
+  row.metric = legacyMetric(legacyTokenizer(workspaceRoot, row.metadata_path));
+  row.score = String(combineRouge(row.metric, r1, r2, rl));
+}
+
+function legacyTokenizer(workspaceRoot: string, metadataPath: string): string {
+  if (!metadataPath) return 'auto';
+  try {
+    const tok = JSON.parse(readFileSync(join(workspaceRoot, metadataPath), 'utf8'))?.dev_scores?.tokenizer;
+    return typeof tok === 'string' && tok ? tok : 'auto';
+  } catch {
+    return 'auto'; // metadata moved or damaged: the row keeps its scores, with the tokenizer unknown
+  }
 }
 
 /** Every row of prediction/experiment_index.csv, oldest first. */

@@ -12,7 +12,8 @@ export {
   type SubmissionMetadataInput,
   type SubmissionReceipt,
 } from './record-submission';
-export { leaderboard, configDiff, flattenConfig, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
+export { leaderboard, leaderboardGroups, configDiff, flattenConfig, type LeaderboardGroup, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
+export { combineRouge, describeMetric, metricLabel, metricLabelOf, type MetricSpec } from './metric-label';
 export { formatTrackers, parseTrackers, type TrackerRun } from './trackers';
 export { withFileLock, defaultStaleMs } from './file-lock';
 export { submissionTimestamp } from './timestamp';

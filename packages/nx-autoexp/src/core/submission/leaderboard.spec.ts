@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsvText } from './csv-io';
 import { INDEX_COLUMNS, IndexRow } from './experiment-index';
-import { configDiff, flattenConfig, leaderboard } from './leaderboard';
+import { configDiff, flattenConfig, leaderboard, leaderboardGroups } from './leaderboard';
 import { recordSubmission } from './record-submission';
 
 describe('leaderboard', () => {
@@ -43,6 +43,33 @@ describe('leaderboard', () => {
     expect(leaderboard(ws, { all: true }).map((r) => r.experiment)).toEqual(['a', 'b', 'b', 'a', 'c']);
     expect(leaderboard(ws, { includeSmoke: true })[0].experiment).toBe('d');
     expect(leaderboard(ws, { includeFailed: true }).map((r) => r.experiment)).toEqual(['a', 'b', 'e', 'c']);
+  });
+});
+
+describe('leaderboard across metrics', () => {
+  let ws: string;
+  beforeEach(() => (ws = mkdtempSync(join(tmpdir(), 'lbm-'))));
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('never ranks rows scored with different metrics against each other; the newest metric leads', () => {
+    mkdirSync(join(ws, 'prediction'), { recursive: true });
+    const rows: Partial<IndexRow>[] = [
+      { experiment: 'summed', timestamp: '20261126T080000000Z', score: '1.2', metric: 'sum/mean/mecab' },
+      { experiment: 'a', timestamp: '20261126T081000000Z', score: '0.3', metric: 'mean/mean/mecab' },
+      { experiment: 'b', timestamp: '20261126T082000000Z', score: '0.4', metric: 'mean/mean/mecab' },
+      { experiment: 'unscored', timestamp: '20261126T083000000Z', score: '' },
+      { experiment: 'ws', timestamp: '20261126T079000000Z', score: '0.9', metric: 'mean/mean/whitespace' },
+    ];
+    const full = rows.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? (c === 'status' ? 'ok' : c === 'smoke' ? 'false' : '')));
+    writeFileSync(join(ws, 'prediction/experiment_index.csv'), toCsvText([...INDEX_COLUMNS], full));
+    const groups = leaderboardGroups(ws);
+    expect(groups.map((g) => [g.metric, g.rows.map((r) => [r.rank, r.experiment])])).toEqual([
+      ['mean/mean/mecab', [[1, 'b'], [2, 'a'], [3, 'unscored']]],
+      ['mean/mean/whitespace', [[1, 'ws']]],
+      ['sum/mean/mecab', [[1, 'summed']]],
+    ]);
+    // The flat list keeps each group's own ranks: 'summed' (1.2) is not rank 1 of the competition's table.
+    expect(leaderboard(ws).map((r) => `${r.rank}:${r.experiment}`)).toEqual(['1:b', '2:a', '3:unscored', '1:ws', '1:summed']);
   });
 });
 

@@ -19,11 +19,13 @@ export interface LeaderboardRow {
   when: string | null;
   status: string;
   smoke: boolean;
-  /** Fractions as the trainer reports them (score = R1 + R2 + RL, 0..3). */
+  /** Fractions as the trainer reports them (score = mean of R1/R2/RL under the competition's metric). */
   score: number | null;
   rouge1: number | null;
   rouge2: number | null;
   rougeL: number | null;
+  /** The index `metric` cell (`mean/mean/mecab`); rows are ranked only against rows of the same metric. */
+  metric: string;
   step: number | null;
   strategy: string;
   checkpoint: string;
@@ -33,6 +35,8 @@ export interface LeaderboardRow {
   metadata_path: string;
   /** The index `tracker` cell: `name:run_id url`, `; `-separated ('' when none). */
   tracker: string;
+  /** The index `warnings` cell: the degenerate-prediction checks that fired ('' when none). */
+  warnings: string;
   note: string;
 }
 
@@ -47,6 +51,7 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     rouge1: indexNumber(r.rouge1),
     rouge2: indexNumber(r.rouge2),
     rougeL: indexNumber(r.rougeL),
+    metric: r.metric,
     step: indexNumber(r.step),
     strategy: r.strategy,
     checkpoint: r.checkpoint,
@@ -55,6 +60,7 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     output_path: r.output_path,
     metadata_path: r.metadata_path,
     tracker: r.tracker,
+    warnings: r.warnings,
     note: r.note,
   };
 }
@@ -67,16 +73,41 @@ function byScore(a: Omit<LeaderboardRow, 'rank'>, b: Omit<LeaderboardRow, 'rank'
   return a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0;
 }
 
-/** Submissions ranked by dev score; by default the best ok, non-smoke row of each experiment. Reads only the index. */
-export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}): LeaderboardRow[] {
+/** Rows scored with one metric, ranked among themselves. */
+export interface LeaderboardGroup {
+  /** The `metric` label ('' for rows that recorded none: failed or unscored rows, or an old `--metrics` file). */
+  metric: string;
+  rows: LeaderboardRow[];
+}
+
+/**
+ * Submissions ranked by dev score, one group per metric: scores computed
+ * differently (sum vs mean, another tokenizer) are never ranked against each
+ * other. By default the best ok, non-smoke row of each experiment in each
+ * group. The group of the newest scored submission comes first. Reads only the index.
+ */
+export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOptions = {}): LeaderboardGroup[] {
   const rows = readIndex(workspaceRoot)
     .map(toRow)
     .filter((r) => (opts.includeFailed || r.status === 'ok') && (opts.includeSmoke || !r.smoke))
     .sort(byScore);
-  const seen = new Set<string>();
-  // rows are sorted best first, so the first row of an experiment is its best.
-  const picked = opts.all ? rows : rows.filter((r) => !seen.has(r.experiment) && seen.add(r.experiment));
-  return picked.map((r, i) => ({ rank: i + 1, ...r }));
+  const scored = rows.filter((r) => r.score !== null);
+  const newest = scored.reduce<(typeof rows)[number] | null>((a, b) => (!a || b.timestamp > a.timestamp ? b : a), null);
+  const rest = [...new Set(scored.map((r) => r.metric))].filter((m) => m !== newest?.metric).sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1));
+  const metrics = [newest?.metric ?? '', ...rest];
+  return metrics.map((metric, i) => {
+    // Unscored rows say nothing about a metric: they close the first group, as before metrics were recorded.
+    const mine = rows.filter((r) => (r.score !== null ? r.metric === metric : i === 0));
+    const seen = new Set<string>();
+    // rows are sorted best first, so the first row of an experiment is its best.
+    const picked = opts.all ? mine : mine.filter((r) => !seen.has(r.experiment) && seen.add(r.experiment));
+    return { metric, rows: picked.map((r, j) => ({ rank: j + 1, ...r })) };
+  });
+}
+
+/** The rows of every group, each group ranked on its own (see leaderboardGroups). */
+export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}): LeaderboardRow[] {
+  return leaderboardGroups(workspaceRoot, opts).flatMap((g) => g.rows);
 }
 
 /** Dotted keys of nested objects; arrays and scalars are leaves. */

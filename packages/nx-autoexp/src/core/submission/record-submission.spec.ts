@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -72,6 +72,40 @@ describe('recordSubmission', () => {
     });
     const raw = parse(readFileSync(join(ws, r.indexPath)), { columns: false }) as string[][];
     expect(raw[0]).toEqual([...INDEX_COLUMNS]);
+  });
+
+  it('records the metric of the dev score, and rewrites an old index scored with the sum as the mean of R1/R2/RL', async () => {
+    // An index from before the metric column: score = R1 + R2 + RL; the metadata of one row says which tokenizer 'auto' picked.
+    const oldHeader = INDEX_COLUMNS.filter((c) => c !== 'metric' && c !== 'warnings');
+    const old = (o: Record<string, string>) => oldHeader.map((c) => o[c] ?? (c === 'status' ? 'ok' : c === 'smoke' ? 'false' : '')).join(',');
+    mkdirSync(join(ws, 'prediction/old_1'), { recursive: true });
+    writeFileSync(join(ws, 'prediction/old_1/experiment_metadata.json'), JSON.stringify({ dev_scores: { tokenizer: 'mecab' } }));
+    writeFileSync(join(ws, 'prediction/experiment_index.csv'), [oldHeader.join(','),
+      old({ experiment: 'old', timestamp: '20261101T000000000Z', score: '1.2', rouge1: '0.5', rouge2: '0.3', rougeL: '0.4', metadata_path: 'prediction/old_1/experiment_metadata.json' }),
+      old({ experiment: 'older', timestamp: '20261101T000000001Z', score: '0.9', rouge1: '0.4', rouge2: '0.2', rougeL: '0.3' }),
+      old({ experiment: 'torn', timestamp: '20261101T000000002Z', score: '0.9', rouge1: '0.4' }),
+      old({ experiment: 'failed', timestamp: '20261101T000000003Z', status: 'failed' }),
+    ].join('\n') + '\n');
+    const before = readIndex(ws);
+    expect(before.map((r) => [r.experiment, Number(r.score || NaN), r.metric])).toEqual([
+      ['old', expect.closeTo(0.4, 12), 'mean/mean/mecab'],
+      ['older', expect.closeTo(0.3, 12), 'mean/mean/auto'], // metadata gone: the tokenizer is not known
+      ['torn', NaN, ''], // no R1/R2/RL to recompute from: unscored rather than on the wrong scale
+      ['failed', NaN, ''],
+    ]);
+    await submit(preds('a', 'b'), {
+      metadata: { devScores: { rouge1: 0.3, rouge2: 0.1, rougeL: 0.2, score: 0.2, metric: { aggregate: 'mean', references: 'mean', tokenizer: 'mecab' } } },
+    });
+    const raw = parse(readFileSync(join(ws, 'prediction/experiment_index.csv')), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(raw[0])).toEqual([...INDEX_COLUMNS]);
+    expect(raw.map((r) => [r.experiment, r.score, r.metric])).toEqual([
+      ['old', before[0].score, 'mean/mean/mecab'],
+      ['older', before[1].score, 'mean/mean/auto'],
+      ['torn', '', ''],
+      ['failed', '', ''],
+      ['kobart', '0.2', 'mean/mean/mecab'],
+    ]);
+    expect(readIndex(ws)[0].score).toBe(before[0].score); // rewritten once: not divided again
   });
 
   it('writes nothing at all for invalid predictions', async () => {

@@ -5,6 +5,7 @@ import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { expectKind } from '../fs/expect-kind';
 import { toCsvText } from './csv-io';
 import { IndexRow, appendIndexText, indexPath, predictionDir, readIndexFile } from './experiment-index';
+import { MetricSpec, metricLabelOf } from './metric-label';
 import { withFileLock } from './file-lock';
 import { gitInfo } from './git-info';
 import { SubmissionError } from './submission-error';
@@ -19,6 +20,8 @@ export interface DevScores {
   rouge1: number;
   rouge2: number;
   rougeL: number;
+  /** What `score --json` prints: the metric the score was computed with (the index `metric` column). */
+  metric?: MetricSpec;
 }
 
 export interface SubmissionMetadataInput {
@@ -198,12 +201,14 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         rouge1: num(devScores?.rouge1),
         rouge2: num(devScores?.rouge2),
         rougeL: num(devScores?.rougeL),
+        metric: devScores ? metricLabelOf(devScores) : '',
         strategy: str(get(meta.inference, 'strategy_used')),
         config_hash: meta.configHash ?? str(get(meta.config, 'config_hash')),
         predictions_sha256: predictionsSha256,
         output_path: rel(root, outputPath),
         metadata_path: rel(root, metadataPath),
         tracker: formatTrackers(meta.trackers),
+        warnings: '',
         note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
       };
       // Every file is written in full before any is published: a full disk fails here and changes nothing.
