@@ -1,5 +1,9 @@
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadExperiment } from '../../core/config/load-experiment';
 import generator from './generator';
 import { listRecipes } from './render-recipe';
 
@@ -10,6 +14,21 @@ describe('experiment generator', () => {
     const text = tree.read(`experiments/x-${recipe}/experiment.yaml`, 'utf8') as string;
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../packages/nx-autoexp/schema/experiment.schema.json');
     expect(parse(text).model.type).toMatch(/^(seq2seq|causal_lm)$/);
+  });
+
+  it.each(listRecipes())('recipe %s loads through the real config loader over the repo base.yaml (no unknown or mistyped key)', async (recipe) => {
+    const tree = createTreeWithEmptyWorkspace();
+    await generator(tree, { name: 'r', recipe: recipe as never });
+    const root = mkdtempSync(join(tmpdir(), 'autoexp-recipe-'));
+    try {
+      cpSync(join(__dirname, '..', '..', '..', '..', '..', 'config'), join(root, 'config'), { recursive: true });
+      mkdirSync(join(root, 'experiments', 'r'), { recursive: true });
+      writeFileSync(join(root, 'experiments', 'r', 'experiment.yaml'), tree.read('experiments/r/experiment.yaml', 'utf8') as string);
+      const { config } = loadExperiment(root, 'r');
+      expect(config.model.type).toMatch(/^(seq2seq|causal_lm)$/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses a name with spaces and an existing experiment', async () => {
