@@ -32,19 +32,44 @@ export const resolveOptions = (o: AutoexpPluginOptions | undefined): Required<Au
 /** The CLI the inferred targets run, relative to the workspace root (run-commands' default cwd). */
 export const AUTOEXP_BIN = 'node node_modules/@autoexp/nx-autoexp/bin/autoexp.js';
 
+/** Ends the quoted here-document that carries the forwarded options (see stepCommand). */
+export const ARGS_HEREDOC = 'AUTOEXP_NX_ARGS';
+
 /**
- * executor + the part of options that says what runs. run-commands forwards
- * every other option (experiment, runName, smoke, overrides such as --strategy)
- * to the command as --key=value.
+ * The command line of an inferred target. run-commands forwards every other
+ * option (experiment, runName, smoke, overrides such as --strategy) as
+ * --key=value, wrapped in double quotes or passed raw when they look quoted
+ * already (nx's wrapArgIntoQuotesIfNeeded), and sh runs the result: a typed
+ * `--strategy=$(...)` would execute. So `{args}` goes into a here-document
+ * with a quoted delimiter, which sh never expands, and `autoexp step
+ * --args-stdin` splits it (POSIX quoting, no expansion). `exec` replaces sh
+ * with the step before sh reads past the here-document, so even a value
+ * that ends it early cannot run anything after it.
  */
+export function stepCommand(step: 'train' | 'infer' | 'submit'): string {
+  return `exec ${AUTOEXP_BIN} step ${step} --args-stdin <<'${ARGS_HEREDOC}'\n{args}\n${ARGS_HEREDOC}`;
+}
+
+/** executor + the part of options that says what runs. */
 function stepRunner(step: 'train' | 'infer' | 'submit', runner: 'command' | 'executor'): Pick<TargetConfiguration, 'executor' | 'options'> {
   if (runner === 'executor') return { executor: `@autoexp/nx-autoexp:${step}`, options: {} };
-  return { executor: 'nx:run-commands', options: { command: `${AUTOEXP_BIN} step ${step}` } };
+  return { executor: 'nx:run-commands', options: { command: stepCommand(step) } };
 }
 
 type Input = NonNullable<TargetConfiguration['inputs']>[number];
 
-/** Nx hashes only files inside the workspace; data elsewhere is stamped by a runtime input. */
+/**
+ * Characters Nx reads as glob syntax in a file input: `test (1).csv` or
+ * `train[1].csv` as an input matches nothing (escaping does not help for
+ * parentheses), so such a file would never be hashed.
+ */
+const GLOB_SPECIAL = /[*?[\]{}()!\\]/;
+
+/**
+ * Nx hashes files inside the workspace by their content; data elsewhere, and
+ * files whose names Nx would read as globs, are stamped (size, mtime) by a
+ * runtime input instead.
+ */
 function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof dataPath>[2][]): Input[] {
   const inside: string[] = [];
   const outside: string[] = [];
@@ -52,18 +77,21 @@ function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof 
     const abs = dataPath(root, c, f);
     if (!abs) continue;
     const rel = workspaceRelative(root, abs);
-    if (rel) inside.push(`{workspaceRoot}/${rel}`);
+    if (rel && !GLOB_SPECIAL.test(rel)) inside.push(`{workspaceRoot}/${rel}`);
     else outside.push(abs);
   }
   const inputs: Input[] = [...inside];
-  if (outside.length) inputs.push({ runtime: `${AUTOEXP_BIN} stamp ${outside.map((p) => JSON.stringify(p)).join(' ')}` });
+  if (outside.length) inputs.push({ runtime: `${AUTOEXP_BIN} stamp ${outside.map(shellQuote).join(' ')}` }); // single quotes: sh expands nothing in a path
   return inputs;
 }
 
 /**
  * Runtime input of infer: for each manifest, the checkpoint folder it names as
- * `ls -ln` lists it (file names, sizes, mtimes), so a deleted or retrained
- * checkpoint changes the hash. A shell line rather than `node autoexp.js
+ * `ls -lnL "$p/"` lists it (file names, sizes, mtimes), so a deleted or
+ * retrained checkpoint changes the hash. `-L` and the trailing `/` follow
+ * symlinks: a checkpoint path that is a link (outputs/store/best), or weight
+ * files that are links (the Hugging Face cache layout), are listed by what
+ * they point at, not by the link. A shell line rather than `node autoexp.js
  * checkpoint-status`: Nx runs it for every infer task on every run, and a
  * Node start costs ~0.15 s each (2.5 of the 4.7 s of a 20-experiment no-op
  * run, tools/bench/orchestration). GNU ls first, BSD/macOS ls (-T) second.
@@ -75,7 +103,7 @@ export function checkpointStatusCommand(manifests: string[], before?: string): s
     `[ -f "$m" ] || { echo "$m none"; continue; };`,
     `p=$(sed -n 's/^ *"path": *"\\(.*\\)",*$/\\1/p' "$m" | head -n 1);`,
     `echo "$m $p";`,
-    `ls -ln --time-style=+%s.%N "$p" 2>/dev/null || ls -lnT "$p" 2>&1;`,
+    `ls -lnL --time-style=+%s.%N "$p/" 2>/dev/null || ls -lnLT "$p/" 2>&1;`,
     'done; true',
   ].join(' ');
   return `sh -c ${shellQuote(script)}`;

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { split as splitShellWords } from 'shlex';
 import { runPipelineStep } from '../../core/pipeline/run-pipeline-step';
 import type { StepContext } from '../../core/pipeline/train-step';
 import { CliIO, UserError } from '../io';
@@ -15,6 +17,8 @@ options:
   --runName NAME         set by the plugin (outputs live in runs/<runName>/); checked, not needed
   --strategy NAME        infer: run only this inference strategy
   --latest[=true|false]  submit, smoke only: also update prediction/latest_output.csv
+  --args-stdin           also read options from stdin, split by POSIX quoting without
+                         any expansion (how the nx targets pass what nx forwards)
 
 exit: 0 done, 1 the step failed (the reason is printed and recorded for
 \`autoexp leaderboard\`), 2 bad usage.`;
@@ -41,9 +45,26 @@ const RUNNERS: Record<Step, (ctx: StepContext, o: { strategy?: string; latest: b
   submit: async (ctx, o) => (await import('../../core/pipeline/submit-step')).submitStep(ctx, { latest: o.latest }),
 };
 
-export default async function step(argv: string[], io: CliIO): Promise<number> {
+/**
+ * `--args-stdin`: the inferred targets pass Nx's forwarded options in a quoted
+ * here-document (plugin/target-definitions.ts stepCommand), so no shell ever
+ * expands them; split them here by POSIX quoting rules, expanding nothing.
+ */
+function withStdinArgs(argv: string[], readStdin: () => string): string[] {
+  if (!argv.includes('--args-stdin')) return argv;
+  const text = readStdin();
+  let forwarded: string[];
+  try {
+    forwarded = splitShellWords(text.trim());
+  } catch (err) {
+    throw new UserError(`cannot split the options nx forwarded (${(err as Error).message}): ${JSON.stringify(text.trim())}. Check the quoting of the options given to nx run.`, 2);
+  }
+  return [...argv.filter((a) => a !== '--args-stdin'), ...forwarded];
+}
+
+export default async function step(argv: string[], io: CliIO, readStdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: normalize(argv),
+    args: normalize(withStdinArgs(argv, readStdin)),
     allowPositionals: true,
     options: {
       experiment: { type: 'string' },

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { STRATEGY_DEFAULTS, StrategyConfig, StrategyConfigError } from './strategy-config';
 import { shellQuote, shellWord } from '../process/shell-quote';
+import { fillShellTemplate } from '../process/shell-template';
 
 // Re-exported: the formatted command lines users copy are quoted the same way.
 export { shellQuote };
@@ -53,49 +54,20 @@ function placeholderValues(strategy: StrategyConfig, ctx: StrategyCommandContext
 }
 
 /**
- * Substitutes every known placeholder in one pass (a value that itself
- * contains "{output}" is not substituted again). The shell's quoting state is
- * tracked so a placeholder the user already put in quotes ("{input}",
- * '--out={output}') still yields the value byte for byte: the open quote is
- * closed, the single-quoted value inserted, and the quote reopened. Unknown
- * `{word}`s (awk '{print}') and `${VAR}` are shell text and stay as they are.
+ * Substitutes every known placeholder, quoted for the shell even inside the
+ * user's own quotes (core/process/shell-template.ts). Unknown `{word}`s
+ * (awk '{print}') and `${VAR}` are shell text and stay as they are.
  * Throws when {output} is missing: every attempt would fail with a less
  * helpful "no output written".
  */
 export function substituteCommand(strategy: StrategyConfig, template: string, ctx: StrategyCommandContext): string {
-  const values = placeholderValues(strategy, ctx);
-  const known = new Set<string>(PLACEHOLDERS);
-  let sawOutput = false;
-  let state: 'none' | 'single' | 'double' = 'none';
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (c === '\\' && state !== 'single') {
-      out += template.slice(i, i + 2);
-      i++;
-      continue;
-    }
-    if (c === "'" && state !== 'double') state = state === 'single' ? 'none' : 'single';
-    else if (c === '"' && state !== 'single') state = state === 'double' ? 'none' : 'double';
-    else if (c === '{' && template[i - 1] !== '$') {
-      const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(template.slice(i));
-      if (m && known.has(m[1])) {
-        const quoted = shellQuote(values[m[1] as Placeholder]);
-        const reopen = state === 'single' ? "'" : state === 'double' ? '"' : '';
-        out += reopen + quoted + reopen;
-        if (m[1] === 'output') sawOutput = true;
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    out += c;
-  }
-  if (!sawOutput) {
+  const { text, used } = fillShellTemplate(template, placeholderValues(strategy, ctx));
+  if (!used.has('output')) {
     throw new StrategyConfigError(
       `strategy "${strategy.name}" command has no {output} placeholder: the command must write its predictions (CSV with fname,summary) to {output}.`,
     );
   }
-  return out;
+  return text;
 }
 
 /** The process to spawn for one attempt of `strategy` on one split. */
