@@ -7,6 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { readIndex } from '../packages/nx-autoexp/src/core/submission';
+import { stepCommand } from '../packages/nx-autoexp/src/plugin/target-definitions';
 import { Workspace, taskRan } from './workspace';
 import { addExperiment, standInYaml } from './faults/support';
 
@@ -46,7 +47,8 @@ describe('step runner', () => {
     const targets = showTargets(ws, 'exp-cmd');
     for (const t of ['train', 'infer', 'submit']) {
       expect(targets[t].executor).toBe('nx:run-commands');
-      expect(targets[t].options).toMatchObject({ command: `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js step ${t}`, experiment: 'cmd', runName: 'cmd', smoke: false });
+      expect(targets[t].options).toMatchObject({ command: stepCommand(t as 'train'), experiment: 'cmd', runName: 'cmd', smoke: false });
+      expect(targets[t].options.command).toMatch(new RegExp(`^exec node node_modules/@autoexp/nx-autoexp/bin/autoexp.js step ${t} --args-stdin <<'AUTOEXP_NX_ARGS'\n\\{args\\}\nAUTOEXP_NX_ARGS$`));
       expect(targets[t].configurations?.smoke).toMatchObject({ smoke: true, runName: 'cmd/smoke' });
     }
     expectPipelineWorks(ws, 'cmd');
