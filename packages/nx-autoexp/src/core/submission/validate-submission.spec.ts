@@ -96,7 +96,40 @@ describe('validateSubmission', () => {
     const r = check(',fname,summary\n0,test_0,a\n1,test_1,b\n2,test_2,c\n');
     expect(r.ok).toBe(true);
     expect(r.header).toEqual(['fname', 'summary']);
-    expect(r.warnings.join()).toMatch(/ignored leading column/);
+    expect(r.warnings.join()).toMatch(/ignored index column\(s\) '' \(row numbers\)/);
+  });
+
+  it('places values by column name when the sample has its columns in another order (summary,fname)', () => {
+    const r = check('fname,summary\ntest_1,b\ntest_0,a\ntest_2,c\n', 'summary,fname\n,test_0\n,test_1\n,test_2\n');
+    expect(r.ok).toBe(true);
+    expect(r.header).toEqual(['summary', 'fname']);
+    expect(r.rows).toEqual([['a', 'test_0'], ['b', 'test_1'], ['c', 'test_2']]);
+    // The empty check runs on the summary column wherever it is.
+    const empty = check('fname,summary\ntest_0,\ntest_1,b\ntest_2,c\n', 'summary,fname\n,test_0\n,test_1\n,test_2\n');
+    expect(empty.ok).toBe(false);
+    expect(empty.errors.join()).toMatch(/1 row\(s\) have an empty .* summary \(first 10: test_0\)/);
+  });
+
+  it('never copies the summary (or a non-index column) from the sample: predictions without it are refused', () => {
+    const r = check('fname,text\ntest_0,a\ntest_1,b\ntest_2,c\n', 'summary,fname\n,test_0\n,test_1\n,test_2\n');
+    expect(r.ok).toBe(false);
+    expect(r.errors.join('\n')).toMatch(/no 'summary' column/);
+    const r2 = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'fname,summary,topic\ntest_0,,x\ntest_1,,y\ntest_2,,z\n');
+    expect(r2.errors.join('\n')).toMatch(/no 'topic' column/);
+    // A trailing index column is still recognized by its row numbers.
+    const r3 = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'fname,summary,id\ntest_0,,0\ntest_1,,1\ntest_2,,2\n');
+    expect(r3.rows).toEqual([['test_0', 'a', '0'], ['test_1', 'b', '1'], ['test_2', 'c', '2']]);
+  });
+
+  it('refuses a NUL byte in a summary, naming the fname', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\u0000c\ntest_2,c\n');
+    expect(r.ok).toBe(false);
+    expect(r.errors.join()).toMatch(/1 row\(s\) have a NUL or other control character in summary \(first 10: test_1\)/);
+  });
+
+  it('quotes fnames whose blanks would be invisible', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'fname,summary\ntest_0,\ntest_1 ,\ntest_2,\n');
+    expect(r.errors.join('\n')).toContain('1 fname(s) of the sample have no prediction (first 10: "test_1 ")');
   });
 
   it('turns unreadable files into errors instead of throwing', () => {

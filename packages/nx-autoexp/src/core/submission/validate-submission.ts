@@ -34,11 +34,23 @@ export interface ValidationResult {
 }
 
 const KEY = 'fname';
+const SUMMARY = 'summary';
+
+/** A column of row numbers (a pandas index): recognized by its content, never by its place. */
+function looksLikeIndex(values: string[]): boolean {
+  return values.length > 0 && values.every((v) => /^\d+$/.test(v ?? ''));
+}
 // What pandas and friends write for a missing value: never a real summary.
 const NULL_LITERALS = new Set(['', 'nan', 'none', 'null']);
 
+/** A name as the user must see it: quoted when blanks at its ends or control characters would be invisible. */
+export function showName(s: string): string {
+  if (s === '') return '(empty)';
+  return s.trim() !== s || /[\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : s;
+}
+
 function firstTen(list: string[]): string {
-  const shown = list.slice(0, 10).map((s) => (s === '' ? '(empty)' : s));
+  const shown = list.slice(0, 10).map(showName);
   return shown.join(', ') + (list.length > 10 ? `, ... (${list.length - 10} more)` : '');
 }
 
@@ -88,33 +100,34 @@ export function validateSubmission(opts: ValidateSubmissionOptions): ValidationR
   stats.sampleRows = sample.rows.length;
   stats.predictionRows = preds.rows.length;
 
-  // Columns: [index columns from the sample] fname [value columns from the predictions].
-  const keyAt = sample.header.indexOf(KEY);
-  if (keyAt < 0) {
+  // Columns are matched by name, whatever their order in either file. A sample column the
+  // predictions lack is copied from the sample only when its content is a row index; the
+  // summary never is (else an all-empty submission would pass).
+  if (!sample.header.includes(KEY)) {
     errors.push(`${S}: the sample has no '${KEY}' column${columnHint(KEY, sample.header)}; header is '${sample.header.join(',')}'. Point --sample at the competition's sample_submission.csv.`);
     return result(errors, warnings);
   }
-  const indexCols = sample.header.slice(0, keyAt);
-  const valueCols = sample.header.slice(keyAt + 1);
-  if (!preds.header.includes(KEY)) {
-    errors.push(`${P}: no '${KEY}' column${columnHint(KEY, preds.header)}; header is '${preds.header.join(',')}'. The predictions need the columns ${[KEY, ...valueCols].join(',')}.`);
+  const predCols = new Set(preds.header);
+  const sampleOnly = sample.header.filter((c) => c !== KEY && !predCols.has(c));
+  const indexCols = sampleOnly.filter((c) => c !== SUMMARY && looksLikeIndex(sample!.rows.map((r) => r[c])));
+  const valueCols = sample.header.filter((c) => c !== KEY && predCols.has(c));
+  const needed = sample.header.filter((c) => !indexCols.includes(c));
+  if (!predCols.has(KEY)) {
+    errors.push(`${P}: no '${KEY}' column${columnHint(KEY, preds.header)}; header is '${preds.header.join(',')}'. The predictions need the columns ${needed.join(',')}.`);
   }
-  for (const col of valueCols) {
-    if (!preds.header.includes(col)) {
-      errors.push(`${P}: no '${col}' column${columnHint(col, preds.header)}; the sample's header is '${sample.header.join(',')}'.`);
-    }
+  for (const col of sampleOnly.filter((c) => !indexCols.includes(c))) {
+    errors.push(`${P}: no '${col}' column${columnHint(col, preds.header)}; the sample's header is '${sample.header.join(',')}'.`);
   }
-  const predKeyAt = preds.header.indexOf(KEY);
   const unknown = preds.header.filter((h) => !sample!.header.includes(h));
-  const leadingUnknown = unknown.filter((h) => preds!.header.indexOf(h) < predKeyAt);
-  const otherUnknown = unknown.filter((h) => !leadingUnknown.includes(h));
+  const strayIndex = unknown.filter((h) => looksLikeIndex(preds!.rows.map((r) => r[h])));
+  const otherUnknown = unknown.filter((h) => !strayIndex.includes(h));
   if (otherUnknown.length > 0) {
     errors.push(`${P}: column(s) not in the sample: ${otherUnknown.map((h) => `'${h}'`).join(', ')}. The submission must have exactly the sample's columns '${sample.header.join(',')}'; drop the others.`);
   }
   if (errors.length > 0) return result(errors, warnings);
-  if (leadingUnknown.length > 0) {
+  if (strayIndex.length > 0) {
     // A pandas index written by mistake: harmless, the sample decides the columns.
-    warnings.push(`${P}: ignored leading column(s) ${leadingUnknown.map((h) => `'${h}'`).join(', ')} that the sample does not have.`);
+    warnings.push(`${P}: ignored index column(s) ${strayIndex.map((h) => `'${h}'`).join(', ')} (row numbers) that the sample does not have.`);
   }
 
   const sampleKeys = sample.rows.map((r) => r[KEY]);
@@ -159,13 +172,22 @@ export function validateSubmission(opts: ValidateSubmissionOptions): ValidationR
     if (allowEmpty) warnings.push(`${P}: ${what}; accepted because of --allow-empty.`);
     else errors.push(`${P}: ${what}. Fix the generation (or pass --allow-empty to submit them anyway).`);
   }
+  // A NUL (or another control character but tab/newline) survives CSV quoting but breaks the graders' readers.
+  const controlFnames = sampleKeys.filter((k) => {
+    const row = byKey.get(k);
+    return row && valueCols.some((c) => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(row[c]));
+  });
+  if (controlFnames.length > 0) {
+    errors.push(`${P}: ${controlFnames.length} row(s) have a NUL or other control character in ${valueCols.join('/')} (first 10: ${firstTen(controlFnames)}). Strip them from the generated text.`);
+  }
   if (errors.length > 0) return result(errors, warnings, { emptyFnames });
 
   const reordered = preds.rows.some((r, i) => r[KEY] !== sampleKeys[i]);
   if (reordered) warnings.push(`${P}: rows were not in the sample's order; they are written in the sample's order.`);
+  // Each cell by its column's name, in the sample's column order.
   const rows = sample.rows.map((s) => {
     const p = byKey.get(s[KEY])!;
-    return [...indexCols.map((c) => s[c]), s[KEY], ...valueCols.map((c) => p[c])];
+    return sample!.header.map((c) => (c === KEY || indexCols.includes(c) ? s[c] : p[c]));
   });
   return result(errors, warnings, { reordered, header: sample.header, rows, emptyFnames });
 }
