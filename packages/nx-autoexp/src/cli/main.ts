@@ -5,6 +5,7 @@ import { CliCommand, CliIO, UserError, processIO } from './io';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   step: { summary: 'run one pipeline step (train, infer or submit) of an experiment: what the nx targets run', load: async () => (await import('./commands/step')).default },
   checkpoints: { summary: 'list checkpoints under a folder and the one a policy picks', load: async () => (await import('./commands/checkpoints')).default },
+  gc: { summary: 'remove checkpoint folders no manifest, submission or resume needs (dry run unless --yes)', load: async () => (await import('./commands/gc')).default },
   'validate-submission': { summary: 'check a predictions CSV against sample_submission.csv', load: async () => (await import('./commands/validate-submission')).default },
   submit: { summary: 'validate and record a submission under prediction/', load: async () => (await import('./commands/submit')).default },
   plan: { summary: 'what `nx run exp-<name>:submit` would run and which targets are cache hits, without running', load: async () => (await import('./commands/plan')).default },
