@@ -3,18 +3,19 @@ import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * A real, small filesystem for disk-full cases: a tmpfs mounted at `dir`
- * (needs root, as in CI). Returns null, with the reason, where it cannot be
- * mounted; under CI=true that is an error instead, so CI never skips it.
+ * Whether this process may mount a tmpfs (root, as in CI). Off CI a non-root
+ * run skips the disk-full cases; under CI=true they always run, and fail with
+ * the reason if the mount does.
  */
-export function mountSmallTmpfs(dir: string, bytes: number): { dir: string; unmount: () => void } | { reason: string } {
+export const canMountTmpfs = (): boolean => process.getuid?.() === 0 || process.env.CI === 'true';
+
+/** A real, small filesystem for disk-full cases: a tmpfs of `bytes` mounted at `dir`. Throws with the reason when it cannot. */
+export function mountSmallTmpfs(dir: string, bytes: number): { dir: string; unmount: () => void } {
   mkdirSync(dir, { recursive: true });
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
-    const reason = `cannot mount a ${bytes}-byte tmpfs at ${dir} (needs root): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`;
-    if (process.env.CI === 'true') throw new Error(`${reason}; CI must run this test as root`);
-    return { reason };
+    throw new Error(`cannot mount a ${bytes}-byte tmpfs at ${dir} (needs root): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
   }
   return {
     dir,
