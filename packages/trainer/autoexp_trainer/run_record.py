@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,15 @@ RUN_RECORD_FILE = "autoexp_run.json"
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _attempt() -> dict[str, Any]:
+    """One start of the trainer for this run; under SLURM, which job and which requeue it was."""
+    a: dict[str, Any] = {"started_at": utc_now()}
+    if os.environ.get("SLURM_JOB_ID"):
+        a["slurm_job_id"] = os.environ["SLURM_JOB_ID"]
+        a["slurm_restart_count"] = int(os.environ.get("SLURM_RESTART_COUNT") or 0)
+    return a
 
 
 class RunRecord:
@@ -34,7 +45,25 @@ class RunRecord:
         write_json_atomic(self.path, self.data)
 
     def start(self) -> None:
+        self.data["attempts"] = [_attempt()]
         self.update(status="running")
+
+    def resume(self, checkpoint: str, step: int | None) -> None:
+        """Continue the run recorded in this folder: its record is kept and gets one `resumed_from` entry."""
+        try:
+            old = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        keep = {k: old[k] for k in ("started_at", "trackers", "resumed_from", "attempts") if k in old}
+        self.data.update(keep)
+        self.data["resumed_from"] = list(self.data.get("resumed_from") or []) + [
+            {"checkpoint": checkpoint, "step": step, "at": utc_now()}]
+        self.data["attempts"] = list(self.data.get("attempts") or []) + [_attempt()]
+        self.data.pop("error", None)
+        self.update(status="running", finished_at=None)
+
+    def interrupted(self, message: str) -> None:
+        self.update(status="interrupted", finished_at=utc_now(), error=message)
 
     def complete(self, *, final_metrics: dict | None, best_checkpoint: str | None,
                  batch_size_used: int | None) -> None:

@@ -20,6 +20,7 @@ from .events import EventEmitter
 from .logging_utils import info, warn
 from .preprocess import DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq
 from .run_record import RUN_RECORD_FILE, RunRecord
+from .run_control import RunControl, check_resume_target
 
 BASE_MODEL_DIR = "base_model"
 
@@ -235,15 +236,18 @@ def check_trackers_available(report_to) -> None:
                 f"Install it (`.venv/bin/pip install {pkg}`) or set train.report_to: none.")
 
 
-def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
+def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl | None = None) -> TrainResult:
     from transformers import EarlyStoppingCallback, PrinterCallback, set_seed
 
     from .callbacks import ProgressEventsCallback, SavePreprocessCallback
+    from .disk_preflight import preflight
+    from .interrupt import SaveOnInterruptCallback, TrainingInterrupted
     from .modeling import build_model, check_qlora_available
     from .tokenizer_builder import build_tokenizer
     from .tracking import TrackerRunsCallback
 
     t, m = cfg.train, cfg.model
+    control = control or RunControl()
     # Bad data or hardware fails before anything is written.
     train_rows: list[Example] = load_examples(cfg.data.train, need_summary=True, limit=t.max_train_samples,
                                               what="train")
@@ -255,7 +259,8 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
     check_trackers_available(t.report_to)
     args = build_training_args(cfg, seq2seq=m.type == "seq2seq")  # rejects bad train.* before any write
     run_dir = Path(t.run_dir)
-    _check_run_dir(run_dir)
+    resume_from = control.resume_from_checkpoint
+    resume_step = check_resume_target(run_dir, cfg, control) if resume_from else _check_run_dir(run_dir)
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -270,7 +275,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
                        base_model=(str(base_dir) if m.init == "random" else m.name_or_path) if m.lora else None,
                        device=device,
                        batch_size_used=None if t.per_device_train_batch_size == "auto" else t.per_device_train_batch_size)
-    record.start()
+    record.resume(resume_from, resume_step) if resume_from else record.start()
     try:
         set_seed(t.seed)
         settings = PreprocessSettings(prefix=cfg.preprocess.prefix, max_source_length=cfg.preprocess.max_source_length,
@@ -300,6 +305,9 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
         callbacks = [ProgressEventsCallback(emitter, cfg.run_id, device), SavePreprocessCallback(settings)]
         if t.early_stopping_patience:
             callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience))
+        on_interrupt = SaveOnInterruptCallback() if control.save_on_interrupt else None
+        if on_interrupt:
+            callbacks.append(on_interrupt)
 
         if seq2seq:
             from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
@@ -326,7 +334,12 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
 
         info(f"training {m.type} ({m.architecture or m.name_or_path}) on {len(train_ds)} rows, "
              f"dev {len(dev_rows)} rows, device {device}, output {run_dir}")
-        train_output = trainer.train()
+        if control.disk_check:
+            preflight(model, cfg, len(train_ds), run_dir)
+        # resume_from_checkpoint restores weights, optimizer, scheduler, RNG and the data position.
+        train_output = trainer.train(resume_from_checkpoint=resume_from)
+        if on_interrupt:
+            on_interrupt.check(trainer.state)
 
         best = trainer.state.best_model_checkpoint
         if not best or not Path(best).is_dir():
@@ -340,5 +353,8 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter) -> TrainResult:
         return TrainResult(run_dir=str(run_dir), best_checkpoint=best, final_metrics=final,
                            batch_size_used=int(batch_used))
     except BaseException as exc:
-        record.fail(f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, TrainingInterrupted):
+            record.interrupted(exc.message)
+        else:
+            record.fail(f"{type(exc).__name__}: {exc}")
         raise

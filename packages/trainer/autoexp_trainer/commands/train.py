@@ -10,6 +10,7 @@ import sys
 from ..cli import ArgumentParser, command
 from ..config import load_config
 from ..events import EventEmitter
+from ..run_control import load_run_control
 
 
 def build_parser() -> ArgumentParser:
@@ -42,13 +43,14 @@ def _exit_on_sigterm():
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config)
+    control = load_run_control(args.config)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     emitter = EventEmitter(sys.stdout)
     # Libraries print to stdout; keep it JSON-lines only by sending the rest to stderr.
     with _exit_on_sigterm(), contextlib.redirect_stdout(sys.stderr):
         from ..training import run_training
 
-        result = run_training(cfg, emitter)
+        result = run_training(cfg, emitter, control)
     emitter.emit("done", run_id=cfg.run_id, best_checkpoint=result.best_checkpoint,
                  final_metrics=result.final_metrics, run_dir=result.run_dir)
     return 0
