@@ -87,6 +87,11 @@ export function loadExperiment(workspaceRoot: string, experiment: string): Resol
   }
   const config = merged as unknown as ExperimentConfig;
   checkSemantics(config, chain[0], sources);
+  // One quota per team: an experiment's own value would be ignored by `autoexp lb`, so it is refused.
+  const ownCompetition = chain.find((s) => hasPath(s, ['competition']));
+  if (ownCompetition) {
+    throw new ConfigError('competition settings are workspace-wide (one leaderboard quota per team)', ownCompetition.file, lineOf(ownCompetition, ['competition']), 'competition', `move them to ${BASE_CONFIG}`);
+  }
   return {
     name: experiment,
     project: projectNameOf(experiment),

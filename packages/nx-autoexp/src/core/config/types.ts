@@ -24,6 +24,14 @@ export interface SlurmConfig {
   poll_interval_s: number;
 }
 
+/** The leaderboard's rules (`competition` in config/base.yaml), read by `autoexp lb`. */
+export interface CompetitionConfig {
+  /** Submissions per day; null when unknown. */
+  daily_limit: number | null;
+  /** HH:MM in an IANA time zone. */
+  reset: { time: string; timezone: string };
+}
+
 export interface ExperimentConfig {
   description?: string;
   tags?: string[];
@@ -56,6 +64,7 @@ export interface ExperimentConfig {
   };
   metric: MetricConfig;
   submit: { sample_submission: string | null; allow_empty: boolean; allow_degenerate: boolean; update_latest: boolean };
+  competition: CompetitionConfig;
 }
 
 /** How the dev score is formed; the defaults are the competition's (mean of R1/R2/RL, mean over references). */
