@@ -54,6 +54,15 @@ describe('loadExperiment', () => {
     expect(err.message).toMatch(/unknown key 'learning_rat'.*learning_rate/);
   });
 
+  it('competition settings come from config/base.yaml only: an experiment setting them is an error at its line', () => {
+    const root = workspace({ 'config/base.yaml': BASE + 'competition:\n  daily_limit: 5\n', 'experiments/a/experiment.yaml': MODEL + 'competition:\n  daily_limit: 50\n' });
+    expect(errorOf(() => loadExperiment(root, 'a')).message).toBe(
+      'experiments/a/experiment.yaml:5 (key: competition): competition settings are workspace-wide (one leaderboard quota per team)\n  fix: move them to config/base.yaml',
+    );
+    const fine = workspace({ 'config/base.yaml': BASE + 'competition:\n  daily_limit: 5\n', 'experiments/a/experiment.yaml': MODEL });
+    expect(loadExperiment(fine, 'a').config.competition).toEqual({ daily_limit: 5, reset: { time: '00:00', timezone: 'UTC' } });
+  });
+
   it('blames the base file when the bad value lives there', () => {
     const root = workspace({ 'config/base.yaml': 'infer:\n  num_beams: many\n', 'experiments/a/experiment.yaml': MODEL });
     const err = errorOf(() => loadExperiment(root, 'a'));

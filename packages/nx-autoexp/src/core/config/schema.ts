@@ -57,6 +57,11 @@ export function describeSchemaErrors(errors: ErrorObject[]): SchemaProblem[] {
       case 'oneOf':
         message = 'must be a positive integer or "auto"';
         break;
+      case 'pattern': {
+        const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+        message = `'${String(e.data)}' does not match ${(e.params as { pattern: string }).pattern}${desc ? ` (${desc})` : ''}`;
+        break;
+      }
       case 'const':
         continue; // reported through oneOf
       default:
@@ -94,4 +99,20 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+const sectionValidators = new Map<string, ValidateFunction>();
+
+/** Validates (and fills defaults of) one top-level section of the experiment schema, e.g. `competition`. */
+export function sectionValidator(section: string): ValidateFunction {
+  let v = sectionValidators.get(section);
+  if (!v) {
+    const schema = JSON.parse(readFileSync(EXPERIMENT_SCHEMA_PATH, 'utf8'));
+    const sub = schema.properties?.[section];
+    if (!sub) throw new Error(`the experiment schema has no section '${section}'`);
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    v = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true }).compile(sub);
+    sectionValidators.set(section, v);
+  }
+  return v;
 }
