@@ -11,7 +11,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   plan: { summary: 'what `nx run exp-<name>:submit` would run and which targets are cache hits, without running', load: async () => (await import('./commands/plan')).default },
   report: { summary: 'write prediction/report.html: leaderboard, learning curves, per-topic scores, worst dev items, config diff', load: async () => (await import('./commands/report')).default },
   stamp: { summary: 'print a stamp (size, mtime) of files outside the workspace (used in Nx cache keys)', load: async () => (await import('./commands/stamp')).default },
-  leaderboard: { summary: 'experiments ranked by dev score', load: async () => (await import('./commands/leaderboard')).default },
+  leaderboard: { summary: 'experiments ranked by dev score, with their public/private leaderboard scores', load: async () => (await import('./commands/leaderboard')).default },
+  lb: { summary: 'the competition leaderboard: record public/private scores, daily quota status, suggest final picks', load: async () => (await import('./commands/lb')).default },
 };
 
 function usage(): string {

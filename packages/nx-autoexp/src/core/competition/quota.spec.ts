@@ -60,6 +60,7 @@ describe('parseSubmissionTime', () => {
 });
 
 it('formatInZone shows the local time and UTC', () => {
-  expect(formatInZone(at('2026-12-01T15:00:00Z'), 'Asia/Seoul')).toBe('2026-12-02 00:00 Asia/Seoul (2026-12-01 15:00 UTC)');
+  expect(formatInZone(at('2026-12-01T15:00:00Z'), 'Asia/Seoul')).toBe('2026-12-02 00:00 Asia/Seoul = 2026-12-01 15:00 UTC');
+  expect(formatInZone(at('2026-12-01T05:30:00Z'), 'Asia/Seoul')).toBe('2026-12-01 14:30 Asia/Seoul = 05:30 UTC');
   expect(formatInZone(at('2026-12-01T15:00:00Z'), 'UTC')).toBe('2026-12-01 15:00 UTC');
 });

@@ -46,11 +46,13 @@ export function quotaStatus(entries: QuotaEntry[], at: Date, competition: Compet
   return { day, limit, used: today.length, remaining: limit === null ? null : Math.max(0, limit - today.length), entries: today };
 }
 
-/** `2026-12-02 00:00 Asia/Seoul (2026-12-01 15:00 UTC)`. */
+/** `2026-12-02 00:00 Asia/Seoul = 2026-12-01 15:00 UTC` (the UTC date only when it differs). */
 export function formatInZone(d: Date, timezone: string): string {
-  const local = DateTime.fromJSDate(d, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
-  const utc = DateTime.fromJSDate(d, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm');
-  return timezone === 'UTC' || timezone === 'Etc/UTC' ? `${utc} UTC` : `${local} ${timezone} (${utc} UTC)`;
+  const local = DateTime.fromJSDate(d, { zone: timezone });
+  const utc = DateTime.fromJSDate(d, { zone: 'UTC' });
+  if (local.offset === 0 && (timezone === 'UTC' || timezone === 'Etc/UTC')) return `${utc.toFormat('yyyy-MM-dd HH:mm')} UTC`;
+  const sameDate = local.toISODate() === utc.toISODate();
+  return `${local.toFormat('yyyy-MM-dd HH:mm')} ${timezone} = ${utc.toFormat(sameDate ? 'HH:mm' : 'yyyy-MM-dd HH:mm')} UTC`;
 }
 
 /** "5 h 12 min" from `from` to `to`. */

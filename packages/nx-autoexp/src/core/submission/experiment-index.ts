@@ -25,6 +25,10 @@ export const INDEX_COLUMNS = [
   'tracker',
   'warnings',
   'note',
+  // Leaderboard scores (autoexp lb record): fractions like `score`, and when the file was uploaded (ISO 8601, UTC).
+  'public_score',
+  'private_score',
+  'submitted_at',
 ] as const;
 
 /**
@@ -118,6 +122,11 @@ export function appendIndexText(current: IndexContents, row: IndexRow): string {
   // Drop the header csv-stringify would emit: header is the first line of its output, with no embedded newline.
   const rowText = toCsvText([...INDEX_COLUMNS], [line(row)]);
   return body + rowText.slice(rowText.indexOf('\n') + 1);
+}
+
+/** The whole index in the current columns with `rows` (an update in place, e.g. a leaderboard score); an old header is upgraded. */
+export function rewriteIndexText(_current: IndexContents, rows: IndexRow[]): string {
+  return toCsvText([...INDEX_COLUMNS], rows.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? '')));
 }
 
 /** A number column: '' or junk -> null. */

@@ -210,6 +210,10 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         tracker: formatTrackers(meta.trackers),
         warnings: '',
         note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
+        // Filled by `autoexp lb record` once the file is uploaded.
+        public_score: '',
+        private_score: '',
+        submitted_at: '',
       };
       // Every file is written in full before any is published: a full disk fails here and changes nothing.
       const staged = stageAll([
