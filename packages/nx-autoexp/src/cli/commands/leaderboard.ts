@@ -4,24 +4,31 @@ import { CliIO, UserError } from '../io';
 import { LeaderboardRow, SubmissionError, configDiff, describeMetric, indexPath, leaderboardGroups } from '../../core/submission';
 import { existsSync } from 'node:fs';
 import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
+import { formatX100 } from '../../core/competition/score-scale';
 
-const USAGE = `usage: autoexp leaderboard [--json] [--all] [--include-failed] [--include-smoke] [--workspace <dir>]
+const USAGE = `usage: autoexp leaderboard [--sort dev|public] [--json] [--all] [--include-failed] [--include-smoke] [--workspace <dir>]
        autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
 
 Experiments ranked by dev score (best submission of each; --all for every row),
 from prediction/experiment_index.csv. score = the mean of R1/R2/RL F1 (x100), the
 competition's; rows scored with another metric (index column 'metric') are ranked
-in a table of their own, never against each other. --diff lists the config keys whose values
+in a table of their own, never against each other. public/private: the competition
+leaderboard's scores recorded with \`autoexp lb record\` (x100); --sort public ranks
+by them in one table. --diff lists the config keys whose values
 differ between the latest submissions of two experiments.`;
 
-const x100 = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2));
+const x100 = formatX100;
 
-function table(rows: LeaderboardRow[]): string {
-  const head = ['#', 'experiment', 'score', 'R1', 'R2', 'RL', 'step', 'strategy', 'when'];
+/** public/private columns appear once any shown row has such a score. */
+function table(rows: LeaderboardRow[], lb: { public: boolean; private: boolean }): string {
+  const extra = [...(lb.public ? ['public'] : []), ...(lb.private ? ['private'] : [])];
+  const head = ['#', 'experiment', 'score', ...extra, 'R1', 'R2', 'RL', 'step', 'strategy', 'when'];
   const body = rows.map((r) => [
     String(r.rank),
     r.experiment + (r.status !== 'ok' ? ` (${r.status})` : '') + (r.smoke ? ' (smoke)' : ''),
     x100(r.score),
+    ...(lb.public ? [x100(r.public_score)] : []),
+    ...(lb.private ? [x100(r.private_score)] : []),
     x100(r.rouge1),
     x100(r.rouge2),
     x100(r.rougeL),
@@ -30,7 +37,7 @@ function table(rows: LeaderboardRow[]): string {
     r.when ? r.when.slice(0, 19).replace('T', ' ') : r.timestamp,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const numeric = new Set([0, 2, 3, 4, 5, 6]);
+  const numeric = new Set([0, 2, 3, 4, 5, 6, ...extra.map((_, i) => 7 + i)]);
   const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [fmt(head), ...body.map(fmt)].join('\n');
 }
@@ -45,6 +52,7 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
       'include-failed': { type: 'boolean', default: false },
       'include-smoke': { type: 'boolean', default: false },
       diff: { type: 'string' },
+      sort: { type: 'string', default: 'dev' },
       workspace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,7 +73,9 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
       return 0;
     }
     if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
-    const groups = leaderboardGroups(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'] });
+    if (values.sort !== 'dev' && values.sort !== 'public') throw new UserError(`--sort must be dev or public, not '${values.sort}'.\n${USAGE}`, 2);
+    const sortBy = values.sort;
+    const groups = leaderboardGroups(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'], sortBy });
     const ranked = groups.flatMap((g) => g.rows);
     // Experiments whose last pipeline run failed (nx run-many goes on past them) are listed, not hidden.
     const failures = readFailures(root).filter((f) => values['include-smoke'] || !f.smoke);
@@ -74,13 +84,17 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
     else if (ranked.length + failedRows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
     else {
       const reasons = failures.map((f) => `  ${f.experiment}${f.smoke ? ' (smoke)' : ''}: ${f.target} failed at ${f.at.slice(0, 19).replace('T', ' ')}: ${f.reason}`);
+      const lb = { public: ranked.some((r) => r.public_score !== null), private: ranked.some((r) => r.private_score !== null) };
+      const lbCaption = lb.public ? `; public${lb.private ? '/private' : ''} = the competition leaderboard's score, x100` : '';
       const blocks = groups.map((g, i) => {
         const rows = i === 0 ? [...g.rows, ...failedRows] : g.rows;
-        const caption = `(score = ${describeMetric(g.metric)}, x100, on the dev set)`;
+        const order = sortBy === 'public' ? 'ranked by public score; ' : '';
+        const mixed = sortBy === 'public' && g.rows.some((r) => r.score !== null && r.metric !== g.metric) ? ' (some rows use another dev metric: see --json, field metric)' : '';
+        const caption = `(${order}score = ${describeMetric(g.metric)}, x100, on the dev set${mixed}${lbCaption})`;
         const apart = i === 0 ? '' : 'scored with another metric than the table above, so ranked on its own (scores of different metrics are not comparable; re-run infer with the current metric to compare):\n';
-        return apart + table(rows) + '\n' + caption;
+        return apart + table(rows, lb) + '\n' + caption;
       });
-      if (groups.length === 0) blocks.push(table(failedRows));
+      if (groups.length === 0) blocks.push(table(failedRows, lb));
       io.stdout(blocks.join('\n\n') + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
     }
     return 0;
@@ -113,5 +127,8 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
     tracker: '',
     warnings: '',
     note: `${f.target}: ${f.reason}`,
+    public_score: null,
+    private_score: null,
+    submitted_at: null,
   };
 }

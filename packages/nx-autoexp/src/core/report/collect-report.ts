@@ -6,7 +6,8 @@ import type { ExperimentConfig } from '../config/types';
 import { PipelineError } from '../pipeline/pipeline-error';
 import { runPaths } from '../pipeline/run-paths';
 import { readCsv } from '../submission/csv-io';
-import { indexPath } from '../submission/experiment-index';
+import { devVsPublic } from '../competition/dev-vs-public';
+import { indexPath, readIndex } from '../submission/experiment-index';
 import { LeaderboardRow, leaderboard } from '../submission/leaderboard';
 import { flatConfigText } from './config-diff';
 import { DevReference, allTopics, devReferences, topicMeans, worstItems } from './dev-items';
@@ -119,6 +120,8 @@ class Collector {
       when: row.when,
       smoke: row.smoke,
       score: row.score,
+      publicScore: row.public_score,
+      privateScore: row.private_score,
       rouge1: row.rouge1,
       rouge2: row.rouge2,
       rougeL: row.rougeL,
@@ -203,5 +206,6 @@ export async function collectReport(opts: CollectReportOptions): Promise<ReportD
     topics: allTopics(experiments.map((e) => e.items?.topics ?? [])),
     worstCount: opts.worstCount ?? 20,
     notes: collector.notes,
+    devVsPublic: devVsPublic(readIndex(root), { includeSmoke: opts.includeSmoke }),
   };
 }

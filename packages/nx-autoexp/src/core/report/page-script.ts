@@ -66,6 +66,8 @@ export const PAGE_SCRIPT = String.raw`
     { key: 'rank', label: '#', num: true, get: function (e) { return e.rank; }, show: function (e) { return String(e.rank); } },
     { key: 'experiment', label: 'experiment', get: function (e) { return e.experiment; }, show: function (e) { return e.experiment + (e.smoke ? ' (smoke)' : ''); } },
     { key: 'score', label: 'dev score', num: true, get: function (e) { return e.score; }, show: function (e) { return x100(e.score); } },
+    { key: 'publicScore', label: 'public', num: true, get: function (e) { return e.publicScore; }, show: function (e) { return x100(e.publicScore); } },
+    { key: 'privateScore', label: 'private', num: true, get: function (e) { return e.privateScore; }, show: function (e) { return x100(e.privateScore); } },
     { key: 'rouge1', label: 'R1', num: true, get: function (e) { return e.rouge1; }, show: function (e) { return x100(e.rouge1); } },
     { key: 'rouge2', label: 'R2', num: true, get: function (e) { return e.rouge2; }, show: function (e) { return x100(e.rouge2); } },
     { key: 'rougeL', label: 'RL', num: true, get: function (e) { return e.rougeL; }, show: function (e) { return x100(e.rougeL); } },
@@ -110,6 +112,45 @@ export const PAGE_SCRIPT = String.raw`
     });
     clear(table).appendChild(h('thead', null, [headRow]));
     table.appendChild(body);
+  }
+
+  // --- dev score vs public leaderboard -----------------------------------
+  function renderPublic() {
+    var d = data.devVsPublic;
+    var corr = isNum(d.correlation)
+      ? 'Pearson r = ' + d.correlation.toFixed(2) + ' over ' + d.n + ' submissions'
+      : d.n < 3 ? 'the correlation needs 3 submissions with both scores (' + d.n + ' so far)' : 'no correlation: one of the scores is the same for every submission';
+    byId('public-caption').textContent = 'One point per submission whose public score was recorded (npx autoexp lb record), x100; '
+      + (d.series.length > 1 || (d.series[0] && d.series[0].group) ? 'one colour per sweep group; ' : '')
+      + 'the dashed line is public = dev. ' + corr + '.'
+      + (d.withoutDev.length ? ' Not drawn (no dev score): ' + d.withoutDev.join(', ') + '.' : '');
+    if (!d.n) { placeholder('public-chart', 'no public scores recorded yet: npx autoexp lb record <experiment> <public score>'); return; }
+    if (!window.Chart) { placeholder('public-chart', 'Chart.js did not load'); return; }
+    var all = [];
+    d.series.forEach(function (s) { s.points.forEach(function (p) { all.push(p.dev * 100, p.public * 100); }); });
+    var lo = Math.floor(Math.min.apply(null, all)), hi = Math.ceil(Math.max.apply(null, all));
+    var grouped = d.series.some(function (s) { return s.group; });
+    var datasets = d.series.map(function (s, i) {
+      var color = PALETTE[i % PALETTE.length];
+      return {
+        type: 'scatter',
+        label: s.group || (grouped ? 'no sweep group' : 'submissions'),
+        data: s.points.map(function (p) { return { x: p.dev * 100, y: p.public * 100, id: p.id }; }),
+        borderColor: color, backgroundColor: color, pointRadius: 6, pointHoverRadius: 8
+      };
+    });
+    datasets.push({ type: 'line', label: 'public = dev', data: [{ x: lo, y: lo }, { x: hi, y: hi }], borderColor: '#999', borderDash: [6, 4], borderWidth: 1, pointRadius: 0 });
+    new Chart(byId('public-chart'), {
+      type: 'scatter',
+      data: { datasets: datasets },
+      options: {
+        scales: { x: { type: 'linear', title: { display: true, text: 'dev score (x100)' } }, y: { title: { display: true, text: 'public leaderboard score (x100)' } } },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: { callbacks: { label: function (ctx) { var p = ctx.raw; return p.id ? p.id + ': dev ' + p.x.toFixed(2) + ', public ' + p.y.toFixed(2) : ctx.dataset.label; } } }
+        }
+      }
+    });
   }
 
   // --- learning curves ---------------------------------------------------
@@ -271,6 +312,7 @@ export const PAGE_SCRIPT = String.raw`
   renderSummary();
   renderNotes();
   renderLeaderboard();
+  renderPublic();
   renderCurves();
   renderTopics();
   renderWorst();

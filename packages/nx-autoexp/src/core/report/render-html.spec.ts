@@ -10,6 +10,7 @@ const data = (dialogue: string): ReportData => ({
   topics: ['날씨'],
   worstCount: 20,
   notes: ['note with <i>tags</i>'],
+  devVsPublic: { series: [{ group: null, points: [{ id: 'exp-a_20261126T081000000Z', experiment: 'exp-a', dev: 0.5, public: 0.47, private: null }] }], correlation: null, n: 1, withoutDev: [] },
   experiments: [
     {
       rank: 1,
@@ -18,6 +19,8 @@ const data = (dialogue: string): ReportData => ({
       when: '2026-11-26T08:10:00.000Z',
       smoke: false,
       score: 0.5,
+      publicScore: 0.47,
+      privateScore: null,
       rouge1: 0.2,
       rouge2: 0.1,
       rougeL: 0.2,

@@ -39,8 +39,13 @@ export function renderReportHtml(data: ReportData, opts: RenderOptions = {}): st
 <section id="notes" hidden><h2>Notes</h2><ul id="notes-list"></ul></section>
 <section id="leaderboard">
 <h2>Leaderboard</h2>
-<p class="caption">Best submission of each experiment, ranked by dev score (score = mean of R1/R2/RL F1, x100). Click a column to sort.</p>
+<p class="caption">Best submission of each experiment, ranked by dev score (score = mean of R1/R2/RL F1, x100); public and private: its scores on the competition leaderboard, as recorded with npx autoexp lb record. Click a column to sort.</p>
 <table id="leaderboard-table"></table>
+</section>
+<section id="public">
+<h2>Dev score vs public leaderboard</h2>
+<p class="caption" id="public-caption"></p>
+<div class="chart wide"><canvas id="public-chart" aria-label="dev score against public leaderboard score, one point per submission" role="img"></canvas></div>
 </section>
 <section id="curves">
 <h2>Learning curves</h2>

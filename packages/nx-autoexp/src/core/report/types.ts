@@ -1,3 +1,5 @@
+import type { DevVsPublic } from '../competition/dev-vs-public';
+
 /**
  * The data one report page is drawn from. It is embedded in the page as JSON
  * and read by the page's script, so it holds only plain values. Scores are
@@ -17,6 +19,8 @@ export interface ReportData {
   worstCount: number;
   /** Problems that are not tied to one experiment. */
   notes: string[];
+  /** Every submission with a dev and a recorded public score, for the dev-vs-public scatter. */
+  devVsPublic: DevVsPublic;
 }
 
 export interface ExperimentReport {
@@ -27,6 +31,9 @@ export interface ExperimentReport {
   when: string | null;
   smoke: boolean;
   score: number | null;
+  /** The competition leaderboard's scores of this submission (`autoexp lb record`), fractions; null until recorded. */
+  publicScore: number | null;
+  privateScore: number | null;
   rouge1: number | null;
   rouge2: number | null;
   rougeL: number | null;

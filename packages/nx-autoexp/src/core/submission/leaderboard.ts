@@ -9,6 +9,12 @@ export interface LeaderboardOptions {
   includeSmoke?: boolean;
   /** Every row instead of the best row per experiment. */
   all?: boolean;
+  /**
+   * `public`: rank by the recorded public leaderboard score (rows without one
+   * last), the best row per experiment being its best public score. One
+   * table: public scores share the competition's metric whatever the dev metric.
+   */
+  sortBy?: 'dev' | 'public';
 }
 
 export interface LeaderboardRow {
@@ -38,6 +44,11 @@ export interface LeaderboardRow {
   /** The index `warnings` cell: the degenerate-prediction checks that fired ('' when none). */
   warnings: string;
   note: string;
+  /** The competition leaderboard's scores (`autoexp lb record`), fractions like `score`; null until recorded. */
+  public_score: number | null;
+  private_score: number | null;
+  /** When the file was uploaded (ISO 8601), or null. */
+  submitted_at: string | null;
 }
 
 function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
@@ -62,15 +73,33 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     tracker: r.tracker,
     warnings: r.warnings,
     note: r.note,
+    public_score: indexNumber(r.public_score),
+    private_score: indexNumber(r.private_score),
+    submitted_at: r.submitted_at || null,
   };
 }
 
+type Unranked = Omit<LeaderboardRow, 'rank'>;
+const newestFirst = (a: Unranked, b: Unranked) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0);
+const descending = (a: number | null, b: number | null) => {
+  const [x, y] = [a ?? -Infinity, b ?? -Infinity];
+  return x === y ? 0 : y - x;
+};
+
 /** Dev score descending (no score last), then newest first. */
-function byScore(a: Omit<LeaderboardRow, 'rank'>, b: Omit<LeaderboardRow, 'rank'>): number {
-  const sa = a.score ?? -Infinity;
-  const sb = b.score ?? -Infinity;
-  if (sa !== sb) return sb - sa;
-  return a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0;
+function byScore(a: Unranked, b: Unranked): number {
+  return descending(a.score, b.score) || newestFirst(a, b);
+}
+
+/** Public score descending (none last), then dev score, then newest first. */
+function byPublic(a: Unranked, b: Unranked): number {
+  return descending(a.public_score, b.public_score) || byScore(a, b);
+}
+
+/** The best row of each experiment, from rows sorted best first. */
+function bestPerExperiment<T extends { experiment: string }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.experiment) && seen.add(r.experiment));
 }
 
 /** Rows scored with one metric, ranked among themselves. */
@@ -90,17 +119,19 @@ export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOption
   const rows = readIndex(workspaceRoot)
     .map(toRow)
     .filter((r) => (opts.includeFailed || r.status === 'ok') && (opts.includeSmoke || !r.smoke))
-    .sort(byScore);
+    .sort(opts.sortBy === 'public' ? byPublic : byScore);
   const scored = rows.filter((r) => r.score !== null);
   const newest = scored.reduce<(typeof rows)[number] | null>((a, b) => (!a || b.timestamp > a.timestamp ? b : a), null);
+  if (opts.sortBy === 'public') {
+    const picked = opts.all ? rows : bestPerExperiment(rows);
+    return [{ metric: newest?.metric ?? '', rows: picked.map((r, j) => ({ rank: j + 1, ...r })) }];
+  }
   const rest = [...new Set(scored.map((r) => r.metric))].filter((m) => m !== newest?.metric).sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1));
   const metrics = [newest?.metric ?? '', ...rest];
   return metrics.map((metric, i) => {
     // Unscored rows say nothing about a metric: they close the first group, as before metrics were recorded.
     const mine = rows.filter((r) => (r.score !== null ? r.metric === metric : i === 0));
-    const seen = new Set<string>();
-    // rows are sorted best first, so the first row of an experiment is its best.
-    const picked = opts.all ? mine : mine.filter((r) => !seen.has(r.experiment) && seen.add(r.experiment));
+    const picked = opts.all ? mine : bestPerExperiment(mine);
     return { metric, rows: picked.map((r, j) => ({ rank: j + 1, ...r })) };
   });
 }

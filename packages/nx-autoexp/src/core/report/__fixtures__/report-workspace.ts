@@ -3,6 +3,7 @@
  * prediction/ (index + metadata) and fake checkpoint folders holding only
  * trainer_state.json. Shared by the report's unit tests and its e2e test.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { toCsvText } from '../../submission/csv-io';
@@ -129,11 +130,18 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       rougeL: String(s.score * 0.3),
       strategy: s.strategy,
       config_hash: `${s.folder}0hash`.padEnd(64, '0'),
-      predictions_sha256: '0'.repeat(64),
+      // One file per submission, as submit writes them (lb record tells identical files apart by this).
+      predictions_sha256: createHash('sha256').update(id).digest('hex'),
       output_path: `prediction/${id}/output.csv`,
       metadata_path: `prediction/${id}/experiment_metadata.json`,
       tracker: '',
+      metric: '',
+      warnings: '',
       note: '',
+      // Leaderboard scores are recorded by the tests that need them (autoexp lb record).
+      public_score: '',
+      private_score: '',
+      submitted_at: '',
     };
   });
   rows.push({ ...rows[0], experiment: 'exp-delta', timestamp: '20261126T084000000Z', status: 'failed', score: '', note: 'training failed' });
