@@ -11,12 +11,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { HOSTILE_DIALOGUE, buildReportWorkspace } from '../packages/nx-autoexp/src/core/report/__fixtures__/report-workspace';
+import { pearson } from '../packages/nx-autoexp/src/core/competition/correlation';
 import { describeRequiring } from '../tools/testing/required-component';
 import { REPO, Workspace, taskCached, taskRan } from './workspace';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(REPO, 'test-results', 'report.png');
+
+/** Public scores recorded before the report: [submission, x100 score]; dev scores are the fixture's. */
+const PUBLIC: [string, string][] = [
+  ['exp-beta_20261126T080000000Z', '44.00'],
+  ['exp-alpha', '61.00'],
+  ['exp-beta_20261126T082000000Z', '47.50'],
+];
+const DEV = [0.5, 0.9, 0.6];
 
 const describeWithChromium = describeRequiring(
   'Chromium',
@@ -33,6 +42,11 @@ describeWithChromium('experiment report', () => {
   beforeAll(async () => {
     ws = new Workspace('report');
     buildReportWorkspace(ws.root);
+    // Leaderboard scores as a user records them (real CLI, the shipped config/base.yaml's competition section).
+    for (const [id, score] of PUBLIC) {
+      const r = ws.autoexp('lb', 'record', id, score, '--at', '2026-11-26 18:00');
+      if (r.code !== 0) throw new Error(`autoexp lb record ${id} ${score} failed:\n${r.out}`);
+    }
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   }, 120_000);
@@ -82,18 +96,45 @@ describeWithChromium('experiment report', () => {
     it('leaderboard: best experiment first, scores x100, sortable', async () => {
       const rows = () => page.$$eval('#leaderboard-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
       const [best, second] = await rows();
-      expect(best.slice(0, 7)).toEqual(['1', 'exp-alpha', (0.9 * 100).toFixed(2), (0.45 * 100).toFixed(2), (0.18 * 100).toFixed(2), (0.27 * 100).toFixed(2), '40']);
-      expect(best[7]).toBe('fast');
-      expect(best[8]).toBe('alpha0ha');
-      expect(best[9]).toBe('2026-11-26 08:10:00 UTC');
-      expect(second.slice(0, 3)).toEqual(['2', 'exp-beta', '60.00']);
+      // Public beside dev; no private score recorded: a dash.
+      expect(best.slice(0, 9)).toEqual(['1', 'exp-alpha', (0.9 * 100).toFixed(2), '61.00', '\u2013', (0.45 * 100).toFixed(2), (0.18 * 100).toFixed(2), (0.27 * 100).toFixed(2), '40']);
+      expect(best[9]).toBe('fast');
+      expect(best[10]).toBe('alpha0ha');
+      expect(best[11]).toBe('2026-11-26 08:10:00 UTC');
+      expect(second.slice(0, 4)).toEqual(['2', 'exp-beta', '60.00', '47.50']);
       await page.click('#leaderboard-table th button[data-key="score"]'); // high to low
       expect((await rows())[0][1]).toBe('exp-alpha');
       await page.click('#leaderboard-table th button[data-key="score"]'); // low to high
       expect((await rows()).map((r) => r[1])).toEqual(['exp-beta', 'exp-alpha']);
       expect(await page.getAttribute('#leaderboard-table th:nth-child(3)', 'aria-sort')).toBe('ascending');
+      await page.click('#leaderboard-table th button[data-key="publicScore"]'); // high to low
+      expect((await rows()).map((r) => r[1])).toEqual(['exp-alpha', 'exp-beta']);
       await page.click('#leaderboard-table th button[data-key="rank"]');
       expect((await rows())[0][1]).toBe('exp-alpha');
+    });
+
+    it('dev vs public: every scored submission a point, the public = dev line, the correlation, drawn', async () => {
+      const chart = await page.evaluate(() => {
+        const w = window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { config: { type: string }; data: { datasets: { type?: string; label: string; data: { x: number; y: number; id?: string }[]; backgroundColor: string }[] } } | undefined } };
+        const canvas = document.getElementById('public-chart') as HTMLCanvasElement;
+        const c = w.Chart.getChart(canvas);
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) inked++;
+        return { type: c?.config.type, datasets: c?.data.datasets.map((d) => ({ type: d.type, label: d.label, data: d.data, color: d.backgroundColor })) ?? [], inked };
+      });
+      expect(chart.type).toBe('scatter');
+      // No sweep variants in the fixture: one series of every submission with a public score (the smoke one has none).
+      const [points, diagonal] = chart.datasets;
+      expect(chart.datasets).toHaveLength(2);
+      expect([points.type, points.label]).toEqual(['scatter', 'submissions']);
+      const expected = PUBLIC.map(([id, score], i) => ({ id: id.startsWith('exp-alpha') ? 'exp-alpha_20261126T081000000Z' : id, x: DEV[i] * 100, y: Number(score) }));
+      const byId = (a: { id?: string }, b: { id?: string }) => (a.id! < b.id! ? -1 : 1);
+      expect([...points.data].sort(byId).map((p) => ({ ...p, x: Number(p.x.toFixed(6)), y: Number(p.y.toFixed(6)) }))).toEqual(expected.sort(byId));
+      expect(diagonal).toMatchObject({ type: 'line', label: 'public = dev', data: [{ x: 44, y: 44 }, { x: 90, y: 90 }] });
+      const r = pearson(DEV.map((d) => d * 100), PUBLIC.map(([, s]) => Number(s)))!;
+      expect(await page.textContent('#public-caption')).toContain(`Pearson r = ${r.toFixed(2)} over 3 submissions.`);
+      expect(chart.inked).toBeGreaterThan(5000);
     });
 
     it('charts: learning curves with the best checkpoint marked, and per-topic bars, drawn', async () => {
@@ -120,8 +161,8 @@ describeWithChromium('experiment report', () => {
         ['exp-alpha', 4],
         ['exp-beta', 4],
       ]);
-      // Alpha copied the reference of every even item; 날씨 holds only even ones: a perfect 300.
-      expect(topics.datasets[0].data[0]).toBeCloseTo(300, 3);
+      // Alpha copied the reference of every even item; 날씨 holds only even ones: a perfect 100 (R1 = R2 = RL = 1, their mean x100).
+      expect(topics.datasets[0].data[0]).toBeCloseTo(100, 3);
       for (const c of charts) expect(c.inked).toBeGreaterThan(5000);
     });
 
@@ -136,7 +177,7 @@ describeWithChromium('experiment report', () => {
       expect(await page.$$eval('#worst-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['#', 'fname', 'topic', 'score', 'dialogue', 'reference', 'prediction']);
       // The 12 odd items alpha got wrong come first, then even (perfect) ones.
       expect(rows.slice(0, 12).every((r) => Number(r.fname!.split('_')[1]) % 2 === 1)).toBe(true);
-      expect(rows[19].cells[3]).toBe('300.00');
+      expect(rows[19].cells[3]).toBe('100.00');
       const hostile = rows.find((r) => r.fname === 'dev_3')!;
       expect(hostile.cells[4]).toBe(HOSTILE_DIALOGUE);
       expect(hostile.cells[5]).toBe('#Person2#는 3시에 공원에 가려고 한다.');

@@ -28,6 +28,25 @@ describe('leaderboard', () => {
     ]),
   );
 
+  it('sortBy public: the best public score of each experiment, in one table across dev metrics, unrecorded last', () => {
+    writeIndex([
+      { experiment: 'a', timestamp: '20261126T080000000Z', score: '0.5', metric: 'mean/mean/mecab', public_score: '0.47', submitted_at: '2026-11-26T09:00:00.000Z' },
+      { experiment: 'a', timestamp: '20261126T081000000Z', score: '0.7', metric: 'mean/mean/mecab', public_score: '0.44', private_score: '0.45' },
+      { experiment: 'b', timestamp: '20261126T082000000Z', score: '0.6', metric: 'sum/mean/mecab', public_score: '0.46' },
+      { experiment: 'c', timestamp: '20261126T083000000Z', score: '0.9', metric: 'mean/mean/mecab' },
+    ]);
+    const groups = leaderboardGroups(ws, { sortBy: 'public' });
+    expect(groups).toHaveLength(1);
+    expect(groups[0].rows.map((r) => [r.rank, r.experiment, r.public_score, r.score])).toEqual([
+      [1, 'a', 0.47, 0.5],
+      [2, 'b', 0.46, 0.6],
+      [3, 'c', null, 0.9],
+    ]);
+    expect(groups[0].rows[0]).toMatchObject({ private_score: null, submitted_at: '2026-11-26T09:00:00.000Z' });
+    // By dev (the default) a's best row is the other one, and the metrics are ranked apart.
+    expect(leaderboard(ws).map((r) => [r.experiment, r.public_score, r.private_score])).toEqual([['c', null, null], ['a', 0.44, 0.45], ['b', 0.46, null]]);
+  });
+
   it('ranks the best ok, non-smoke row of each experiment by score, unscored last', () => {
     const rows = leaderboard(ws);
     expect(rows.map((r) => [r.rank, r.experiment, r.score, r.timestamp])).toEqual([
