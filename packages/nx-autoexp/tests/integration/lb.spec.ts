@@ -5,7 +5,7 @@
  * 2 a day, reset at midnight in Seoul. Times are given with --at (in the
  * past, so no "in the future" warning depends on the machine's clock).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -184,6 +184,13 @@ describe('an index written before the leaderboard columns', () => {
     ws = mkdtempSync(join(tmpdir(), 'lb-old-'));
   });
   afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('no index yet: lb record says so and creates nothing', async () => {
+    const r = await autoexp('lb', 'record', 'exp-a', '46.85');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no submissions yet: .*prediction\/experiment_index\.csv does not exist/);
+    expect(existsSync(join(ws, 'prediction'))).toBe(false);
+  });
 
   it('is rewritten in the current columns by lb record, every row kept', async () => {
     const old = INDEX_COLUMNS.filter((c) => !['public_score', 'private_score', 'submitted_at'].includes(c));

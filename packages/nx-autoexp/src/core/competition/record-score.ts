@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompetitionConfig } from '../config/types';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { IndexRow, indexNumber, indexPath, predictionDir, readIndexFile, rewriteIndexText } from '../submission/experiment-index';
+import { IndexRow, indexNumber, indexPath, readIndexFile, rewriteIndexText } from '../submission/experiment-index';
+import { SubmissionError } from '../submission/submission-error';
 import { withFileLock } from '../submission/file-lock';
 import { findSubmission, submissionIdOf } from './find-submission';
 import { QuotaEntry, QuotaStatus, formatInZone, quotaStatus } from './quota';
@@ -67,7 +68,8 @@ export function sameFileScores(rows: IndexRow[], self: IndexRow): SameFileScore[
 export async function recordLeaderboardScore(opts: RecordScoreOptions): Promise<RecordScoreResult> {
   const root = resolve(opts.workspaceRoot);
   const idxPath = indexPath(root);
-  mkdirSync(predictionDir(root), { recursive: true });
+  // Nothing to record into (and no lock folder to make) before the first submit.
+  if (!existsSync(idxPath)) throw new SubmissionError(`no submissions yet: ${idxPath} does not exist. Run \`npx nx run exp-<name>:submit\` first.`);
   const now = opts.now ?? new Date();
   return withFileLock(idxPath, () => {
     const index = readIndexFile(idxPath);

@@ -7,16 +7,13 @@ export const WS = join(PKG, '..', '..');
 
 /**
  * Compiles `entry` (and what it imports) with the package's tsconfig into a
- * private folder under the package's git-ignored tmp/ (inside the package, so
- * imports resolve as from dist/: the package's own nested node_modules, e.g.
- * yaml 2, before the workspace's), never touching the shared dist/.
+ * private folder under the git-ignored tmp/ (inside the workspace, so imports
+ * resolve from node_modules), never touching the shared dist/.
  * Returns the build folder; the emitted file for src/X.ts is <build>/dist/X.js.
  */
 export async function buildCli(label: string, entry: string, mustEmit: string[]): Promise<string> {
-  mkdirSync(join(PKG, 'tmp'), { recursive: true });
-  const build = mkdtempSync(join(PKG, 'tmp', `${label}-build-`));
-  // dist/ finds the shipped JSON Schema one level up, as in the package.
-  symlinkSync(join(PKG, 'schema'), join(build, 'schema'));
+  mkdirSync(join(WS, 'tmp'), { recursive: true });
+  const build = mkdtempSync(join(WS, 'tmp', `${label}-build-`));
   const tsconfig = join(build, 'tsconfig.json');
   writeFileSync(
     tsconfig,
