@@ -58,6 +58,8 @@ class SavePreprocessCallback(TrainerCallback):
         self.settings = settings
 
     def on_save(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:  # the Trainer saves on rank 0 only
+            return
         folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
         if folder.is_dir():
             self.settings.save(folder)

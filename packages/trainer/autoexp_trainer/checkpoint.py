@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .devices import fake_devices
 from .errors import CheckpointError, MissingDependencyError
 from .logging_utils import info, warn
 from .offline import hub_kwargs
@@ -90,7 +91,7 @@ def resolve_device(name: str):
     import torch
 
     if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return torch.device("cuda" if torch.cuda.is_available() and not fake_devices() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
         raise MissingDependencyError("--device cuda was asked for but no CUDA GPU is available. "
                                      "Use --device cpu or --device auto.")

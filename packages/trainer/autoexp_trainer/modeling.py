@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 
+from .devices import is_main_process
 from .errors import ConfigError, MissingDependencyError
 from .logging_utils import info
 from .offline import hub_kwargs
@@ -117,7 +118,7 @@ def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
 
     if spec.quantization == "4bit":
         model = prepare_model_for_kbit_training(model)
-    if base_dir is not None:
+    if base_dir is not None and is_main_process():  # one copy under torchrun
         model.save_pretrained(base_dir)
         tokenizer.save_pretrained(base_dir)
         info(f"saved the random-init base model to {base_dir}")

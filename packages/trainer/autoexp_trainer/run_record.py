@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .devices import is_main_process
 from .io_utils import write_json_atomic
 
 RUN_RECORD_FILE = "autoexp_run.json"
@@ -29,20 +30,22 @@ def _attempt() -> dict[str, Any]:
 class RunRecord:
     def __init__(self, run_dir: str | Path, *, run_id: str, experiment: str, config_hash: str,
                  model_type: str, adapter: bool, base_model: str | None, device: str,
-                 batch_size_used: int | None):
+                 batch_size_used: int | None, devices: list[str] | None = None):
         self.path = Path(run_dir) / RUN_RECORD_FILE
         self.data: dict[str, Any] = {
             "run_id": run_id, "experiment": experiment, "config_hash": config_hash,
             "status": "running", "started_at": utc_now(), "finished_at": None,
             "final_metrics": None, "best_checkpoint": None, "model_type": model_type,
             "adapter": adapter, "base_model": base_model, "device": device,
+            "devices": list(devices or []),  # ids as strings (CUDA_VISIBLE_DEVICES / the pool's); [] on CPU
             "batch_size_used": batch_size_used,
             "trackers": [],  # filled by tracking.TrackerRunsCallback once report_to's runs start
         }
 
     def update(self, **fields: Any) -> None:
         self.data.update(fields)
-        write_json_atomic(self.path, self.data)
+        if is_main_process():  # one record per run, also under torchrun
+            write_json_atomic(self.path, self.data)
 
     def start(self) -> None:
         self.data["attempts"] = [_attempt()]

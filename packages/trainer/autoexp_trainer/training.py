@@ -19,6 +19,7 @@ from .errors import ConfigError, MissingDependencyError
 from .events import EventEmitter
 from .logging_utils import info, warn
 from .preprocess import DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq
+from .devices import assigned_devices, fake_devices, is_main_process
 from .run_record import RUN_RECORD_FILE, RunRecord
 from .run_control import RunControl, check_resume_target
 
@@ -40,6 +41,9 @@ def make_score_fn(references: list[str], metric=None):
     from .scoring import score_texts
 
     def score(predictions: list[str]) -> dict[str, float]:
+        # Under torchrun, accelerate pads the last batch of every process with the first dev rows
+        # again and (generation path, accelerate 1.15) does not cut them off: drop the wrap-around.
+        predictions = predictions[: len(references)]
         refs = [[r] for r in references[: len(predictions)]]
         result = score_texts(predictions, refs, metric=metric)
         return {k: float(result[k]) for k in ("rouge1", "rouge2", "rougeL", "score")}
@@ -116,7 +120,7 @@ def _precision(cfg: ResolvedConfig) -> tuple[bool, bool]:
     import torch
 
     t = cfg.train
-    cuda = torch.cuda.is_available() and not t.extra_args.get("use_cpu", False)
+    cuda = _device_name(cfg) == "cuda"
     fp16, bf16 = t.fp16, t.bf16
     if bf16 and not (cuda and torch.cuda.is_bf16_supported()):
         warn("train.bf16 is true but this device has no bf16 support; training in fp32")
@@ -172,6 +176,8 @@ def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
     if seq2seq:
         kwargs.update(predict_with_generate=True, generation_max_length=t.generation_max_length,
                       generation_num_beams=t.generation_num_beams)
+    if fake_devices():
+        kwargs["use_cpu"] = True  # also makes accelerate use gloo (multi-CPU DDP) under torchrun
     kwargs.update(t.extra_args)
     try:
         return cls(**kwargs)
@@ -214,7 +220,8 @@ def _final_metrics(state, best_checkpoint: str | None, train_metrics: dict) -> d
 def _device_name(cfg: ResolvedConfig) -> str:
     import torch
 
-    return "cuda" if torch.cuda.is_available() and not cfg.train.extra_args.get("use_cpu", False) else "cpu"
+    use_cpu = cfg.train.extra_args.get("use_cpu", False) or fake_devices()
+    return "cuda" if torch.cuda.is_available() and not use_cpu else "cpu"
 
 
 # ---------------------------------------------------------------- entry point
@@ -260,7 +267,9 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
     args = build_training_args(cfg, seq2seq=m.type == "seq2seq")  # rejects bad train.* before any write
     run_dir = Path(t.run_dir)
     resume_from = control.resume_from_checkpoint
-    resume_step = check_resume_target(run_dir, cfg, control) if resume_from else _check_run_dir(run_dir)
+    resume_step = check_resume_target(run_dir, cfg, control) if resume_from else None
+    if not resume_from and is_main_process():  # under torchrun the other ranks would find rank 0's fresh run record
+        _check_run_dir(run_dir)
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -273,7 +282,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
     record = RunRecord(run_dir, run_id=cfg.run_id, experiment=cfg.experiment, config_hash=cfg.config_hash,
                        model_type=m.type, adapter=m.lora is not None,
                        base_model=(str(base_dir) if m.init == "random" else m.name_or_path) if m.lora else None,
-                       device=device,
+                       device=device, devices=assigned_devices(device),
                        batch_size_used=None if t.per_device_train_batch_size == "auto" else t.per_device_train_batch_size)
     record.resume(resume_from, resume_step) if resume_from else record.start()
     try:

@@ -126,7 +126,6 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
   writeSectionStamps(root, name, hashes);
   const c = exp?.config;
   const trainer: Input = { input: 'production', projects: opts.trainerProject };
-  const local = !c || c.launcher === 'local';
   const run = (step: 'train' | 'infer' | 'submit') => {
     const r = stepRunner(step, opts.stepRunner);
     return { ...r, options: { ...r.options, experiment: name, runName: name, smoke: false } };
@@ -138,8 +137,11 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       inputs: [trainer, sectionStampInput(root, name, 'train'), ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
       outputs: ['{workspaceRoot}/runs/{options.runName}/train'],
       cache: true,
-      // Two local trainings would fight over the same CPU/GPU.
-      parallelism: !local,
+      // Local trainings may run side by side: each takes its devices from the pool at run
+      // time (core/launcher/device-lease.ts), and without GPUs the one local training slot,
+      // so they still run one at a time. Decided there, not here, because Nx hashes this
+      // configuration into every task: nothing machine-dependent (GPUs, AUTOEXP_FAKE_DEVICES) may enter it.
+      parallelism: true,
       metadata: {
         description: `Train ${name}: runs the trainer, picks the checkpoint by the configured policy and caches only its manifest (${p.manifest}); weights stay under train.output_dir.`,
         technologies: ['autoexp'],

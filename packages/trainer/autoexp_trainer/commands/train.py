@@ -9,6 +9,7 @@ import sys
 
 from ..cli import ArgumentParser, command
 from ..config import load_config
+from ..devices import is_main_process
 from ..events import EventEmitter
 from ..run_control import load_run_control
 
@@ -45,7 +46,8 @@ def main(argv: list[str]) -> int:
     cfg = load_config(args.config)
     control = load_run_control(args.config)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    emitter = EventEmitter(sys.stdout)
+    # Under torchrun only rank 0 reports progress (the others would repeat every line).
+    emitter = EventEmitter(sys.stdout if is_main_process() else open(os.devnull, "w"))
     # Libraries print to stdout; keep it JSON-lines only by sending the rest to stderr.
     with _exit_on_sigterm(), contextlib.redirect_stdout(sys.stderr):
         from ..training import run_training

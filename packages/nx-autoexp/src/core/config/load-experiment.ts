@@ -130,9 +130,11 @@ export function outputDirOf(c: ExperimentConfig, experiment: string): string {
 export function sectionHashes(c: ExperimentConfig): { train: string; infer: string; submit: string } {
   const d = c.data;
   return {
-    train: hashValue({ data: { dir: d.dir, train: d.train, dev: d.dev }, model: c.model, preprocess: c.preprocess, train: c.train, checkpoint: c.checkpoint, metric: c.metric }),
+    // gpus: one device trains as before the key existed (same key); several (DDP) change the batch, so retrain.
+    // Inference gives the same predictions on any number of devices.
+    train: hashValue({ data: { dir: d.dir, train: d.train, dev: d.dev }, model: c.model, preprocess: c.preprocess, train: { ...c.train, gpus: c.train.gpus > 1 ? c.train.gpus : undefined }, checkpoint: c.checkpoint, metric: c.metric }),
     // The metric picks the best checkpoint (eval_score) and forms the dev score.
-    infer: hashValue({ data: { dir: d.dir, dev: d.dev, test: d.test, test_references: d.test_references }, infer: c.infer, metric: c.metric }),
+    infer: hashValue({ data: { dir: d.dir, dev: d.dev, test: d.test, test_references: d.test_references }, infer: { ...c.infer, gpus: undefined }, metric: c.metric }),
     submit: hashValue({ data: { dir: d.dir, sample_submission: d.sample_submission }, submit: c.submit }),
   };
 }

@@ -34,10 +34,10 @@ export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperime
     },
     model: c.model,
     preprocess: { ...c.preprocess, special_tokens: c.preprocess.special_tokens ?? DEFAULT_SPECIAL_TOKENS },
-    train: { ...withoutKeys(c.train, ['command']), output_dir: outputDir, run_dir: join(outputDir, runId) },
+    train: { ...withoutKeys(c.train, ['command', 'gpus']), output_dir: outputDir, run_dir: join(outputDir, runId) },
     checkpoint: c.checkpoint,
     metric: c.metric,
-    infer: c.infer,
+    infer: withoutKeys(c.infer, ['gpus']),
   };
 }
 

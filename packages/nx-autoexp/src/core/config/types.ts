@@ -36,6 +36,8 @@ export interface ExperimentConfig {
   description?: string;
   tags?: string[];
   launcher: 'local' | 'slurm';
+  /** The local device pool: every visible CUDA device, these ids, or none (see core/launcher/device-pool.ts). */
+  devices: 'auto' | 'none' | (number | string)[];
   slurm: SlurmConfig;
   data: { dir: string; train: string; dev: string; test: string; sample_submission: string; test_references: string | null };
   model: {
@@ -49,7 +51,7 @@ export interface ExperimentConfig {
     quantization: 'none' | '4bit';
   };
   preprocess: { prefix: string; max_source_length: number; max_target_length: number; special_tokens?: string[] };
-  train: Record<string, unknown> & { command: string | null; output_dir: string };
+  train: Record<string, unknown> & { command: string | null; output_dir: string; gpus: number };
   checkpoint: { policy: 'best' | 'latest' | 'path'; path: string | null; metric: string; mode: 'max' | 'min' };
   infer: {
     batch_size: number;
@@ -60,6 +62,7 @@ export interface ExperimentConfig {
     dtype: 'auto' | 'fp32' | 'fp16' | 'bf16';
     timeout_s: number;
     command: string | null;
+    gpus: number;
     strategies?: StrategyConfigInput[];
   };
   metric: MetricConfig;

@@ -10,7 +10,8 @@ import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyCha
 import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
 import { metricArgs } from '../report/score-items';
-import { selectRunner } from '../launcher';
+import { leaseRunner, selectRunner } from '../launcher';
+import { localDevices } from './local-devices';
 import { readCsv, writeCsv } from '../submission';
 import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
@@ -66,21 +67,28 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   const checkpoint = resolve(root, manifest.path);
   log(`infer: checkpoint ${manifest.path} (step ${manifest.step ?? '?'}), strategies ${strategies.map((s) => s.name).join(' -> ')}`);
 
-  const result = await runStrategyChain({
-    experiment,
-    strategies,
-    splits: [
-      { name: 'dev', input: dev, output: join(root, paths.devPredictions) },
-      { name: 'test', input: test, output: join(root, paths.testPredictions) },
-    ],
-    python,
-    checkpoint,
-    cwd: root,
-    env: trainerEnv(ctx.env ?? process.env),
-    log,
-    signal: ctx.signal,
-    runner: ctx.runner,
-  });
+  // Held through the strategies only: scoring needs no GPU.
+  const lease = await localDevices(ctx, exp, 'infer');
+  let result: Awaited<ReturnType<typeof runStrategyChain>>;
+  try {
+    result = await runStrategyChain({
+      experiment,
+      strategies,
+      splits: [
+        { name: 'dev', input: dev, output: join(root, paths.devPredictions) },
+        { name: 'test', input: test, output: join(root, paths.testPredictions) },
+      ],
+      python,
+      checkpoint,
+      cwd: root,
+      env: { ...trainerEnv(ctx.env ?? process.env), ...lease.env },
+      log,
+      signal: ctx.signal,
+      runner: leaseRunner(ctx.runner ?? runProcess, lease),
+    });
+  } finally {
+    lease.release();
+  }
   if (!result.ok) {
     throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer${cfgFlag} --strategy=${name} --skip-nx-cache` }));
   }

@@ -7,7 +7,8 @@ import type { ResolvedExperiment } from '../config/types';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
 import { buildManifest, writeManifest } from '../checkpoints';
-import { selectRunner } from '../launcher';
+import { leaseRunner, selectRunner, torchrunArgs, torchrunWorkerExit } from '../launcher';
+import { localDevices } from './local-devices';
 import type { ProcessRunner } from '../process/run-process';
 import { PipelineError } from './pipeline-error';
 import { fillPlaceholders } from './placeholders';
@@ -76,37 +77,47 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     if (!exp.config.train.command) throw err;
     python = 'python3';
   }
-  let command: string;
-  let args: string[];
-  if (exp.config.train.command) {
-    command = '/bin/sh';
-    try {
-      args = ['-c', fillPlaceholders(exp.config.train.command, { config: configPath, output_dir: train.output_dir, run_dir: train.run_dir, experiment, python })];
-    } catch (err) {
-      throw new PipelineError(`train.command in ${exp.file}: ${(err as Error).message}`, 'use only the placeholders listed (README "Using your own train.py")');
+  // Local runs take their devices from the pool first (SLURM allocates its own).
+  const lease = await localDevices(ctx, exp, 'train');
+  let res: Awaited<ReturnType<ProcessRunner>>;
+  const nproc = lease.ids.length;
+  try {
+    let command: string;
+    let args: string[];
+    if (exp.config.train.command) {
+      command = '/bin/sh';
+      try {
+        args = ['-c', fillPlaceholders(exp.config.train.command, { config: configPath, output_dir: train.output_dir, run_dir: train.run_dir, experiment, python, gpus: nproc })];
+      } catch (err) {
+        throw new PipelineError(`train.command in ${exp.file}: ${(err as Error).message}`, 'use only the placeholders listed (README "Using your own train.py")');
+      }
+    } else {
+      command = python;
+      const trainerArgs = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
+      args = nproc > 1 ? torchrunArgs(nproc, trainerArgs) : trainerArgs;
     }
-  } else {
-    command = python;
-    args = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
+    log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}${nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : ''}`);
+    const runner = leaseRunner(ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log }), lease);
+    res = await runner(command, args, {
+      cwd: root,
+      env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}), ...lease.env },
+      signal: ctx.signal,
+      tailLines: nproc > 1 ? 60 : 30, // torchrun appends its own failure summary
+      onStdoutLine: (line) => {
+        const ev = parseTrainerEvent(line);
+        const text = ev ? formatTrainerEvent(ev) : line;
+        if (text) log(text);
+      },
+      onStderrLine: (line) => log(line),
+    });
+  } finally {
+    lease.release();
   }
-  log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`);
-  const runner = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log });
-  const res = await runner(command, args, {
-    cwd: root,
-    env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}) },
-    signal: ctx.signal,
-    tailLines: 30,
-    onStdoutLine: (line) => {
-      const ev = parseTrainerEvent(line);
-      const text = ev ? formatTrainerEvent(ev) : line;
-      if (text) log(text);
-    },
-    onStderrLine: (line) => log(line),
-  });
   if (res.aborted) throw new PipelineError('training was interrupted; nothing was cached', `run it again: npx nx run exp-${experiment}:train`);
   if (res.exitCode !== 0) {
+    const worker = nproc > 1 && res.exitCode === 1 ? torchrunWorkerExit(res.tail) : null;
     throw new PipelineError(
-      `training failed (${describeExit(res.exitCode, res.signal)})`,
+      `training failed (${describeExit(worker !== null && worker > 0 ? worker : res.exitCode, res.signal)})`,
       `fix the problem above, then run: npx nx run exp-${experiment}:train`,
       `last lines of the trainer's output:\n${res.tail.map((l) => `  | ${l}`).join('\n')}`,
     );

@@ -40,6 +40,8 @@ export interface RunProcessOptions {
   tailLines?: number;
   /** Abort from outside (e.g. the Nx task got SIGINT): kills the tree. */
   signal?: AbortSignal;
+  /** Called with the child's pid once it is started (device locks record it). */
+  onSpawn?: (pid: number | undefined) => void;
 }
 
 export interface RunProcessResult {
@@ -102,6 +104,7 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
     stdin: 'ignore',
     buffer: false,
   });
+  options.onSpawn?.(child.pid);
   const out = lineSplitter((l) => {
     tails.stdout(l);
     options.onStdoutLine?.(l);
