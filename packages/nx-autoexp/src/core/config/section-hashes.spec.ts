@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Target[]> = {
   checkpoint: ['train'],
   metric: ['train', 'infer'], // picks the best checkpoint (eval_score) and scores dev
   infer: ['infer'],
+  'infer.gpus': [], // the same predictions on any number of devices (train.gpus > 1 is DDP: a new batch, retrain)
   submit: ['submit'],
   // Where and how a run is placed, not what it computes.
   description: [],
