@@ -52,12 +52,14 @@ if [ "$QUICK" = 1 ]; then
   bench scale python3 tools/bench/scale/bench.py --experiments 50 --runs 1
   bench checkpoints npx ts-node --transpile-only tools/bench/checkpoints/bench.ts --runs 20 --checkpoints 5 --repeats 3
   bench generation .venv/bin/python tools/bench/generation.py --rows 16 --repeats 1
+  bench devices python3 tools/bench/devices/bench.py --experiments 2 --devices 2 --steps 4
 else
   bench orchestration python3 tools/bench/orchestration/bench.py --experiments 20 --runs 5
   bench pipeline-overhead python3 tools/bench/pipeline-overhead/bench.py --runs 2
   bench scale python3 tools/bench/scale/bench.py --experiments 1000 --runs 3
   bench checkpoints npx ts-node --transpile-only tools/bench/checkpoints/bench.ts
   bench generation .venv/bin/python tools/bench/generation.py
+  bench devices python3 tools/bench/devices/bench.py --experiments 4 --devices 2 --steps 20 --runs 3
 fi
 
 echo
