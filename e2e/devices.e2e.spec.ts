@@ -133,5 +133,10 @@ describe('device pool (issue 20)', () => {
     expect(r.out.match(/train started: run/g)).toHaveLength(1);
     const manifest = JSON.parse(ws.read('runs/ddp/smoke/train/checkpoint.json'));
     expect(manifest.path).toBe(`${runs[0]}/checkpoint-4`);
+    // infer takes one device (infer.gpus default 1) and uses the DDP checkpoint like any other.
+    const inf = nx({ AUTOEXP_FAKE_DEVICES: '2' }, 'run', 'exp-ddp:infer', '-c', 'smoke');
+    expect(inf.code).toBe(0);
+    expect(inf.out).toMatch(/infer: on pseudo-device [01] \(CUDA_VISIBLE_DEVICES=[01];/);
+    expect(ws.exists('runs/ddp/smoke/infer/predictions/test.csv')).toBe(true);
   });
 });
