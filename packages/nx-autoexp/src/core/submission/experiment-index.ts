@@ -50,6 +50,12 @@ export interface IndexContents {
   text: string;
   header: string[];
   rows: IndexRow[];
+  /**
+   * Columns of the file that are not INDEX_COLUMNS (a user's `public_lb`, say), in file
+   * order, and each row's values for them: kept, after the known columns, on every rewrite.
+   */
+  extraColumns: string[];
+  extraValues: string[][];
 }
 
 /** Parses the index file; a missing or empty file is an empty index. */
@@ -58,11 +64,11 @@ export function readIndexFile(path: string): IndexContents {
   try {
     buf = readFileSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', header: [...INDEX_COLUMNS], rows: [] };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex();
     throw err;
   }
   const text = decodeUtf8(buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf, path);
-  if (text.trim() === '') return { text: '', header: [...INDEX_COLUMNS], rows: [] };
+  if (text.trim() === '') return emptyIndex();
   let parsed;
   try {
     parsed = parseCsvText(text, path);
@@ -81,8 +87,14 @@ export function readIndexFile(path: string): IndexContents {
     return row;
   });
   if (!parsed.header.includes('metric')) rows.forEach((r) => upgradeLegacyScore(r, dirname(dirname(path))));
-  return { text, header: parsed.header, rows };
+  const known = new Set<string>(INDEX_COLUMNS);
+  const extraColumns = parsed.header.filter((h) => !known.has(h));
+  const extraAt = extraColumns.map((c) => parsed.header.indexOf(c));
+  const extraValues = parsed.records.map((rec) => extraAt.map((i) => rec[i] ?? ''));
+  return { text, header: parsed.header, rows, extraColumns, extraValues };
 }
+
+const emptyIndex = (): IndexContents => ({ text: '', header: [...INDEX_COLUMNS], rows: [], extraColumns: [], extraValues: [] });
 
 /** A pre-`metric` row: score was R1 + R2 + RL; becomes their mean (cleared when one is missing). */
 function upgradeLegacyScore(row: IndexRow, workspaceRoot: string): void {
@@ -111,16 +123,22 @@ export function readIndex(workspaceRoot: string): IndexRow[] {
   return readIndexFile(indexPath(workspaceRoot)).rows;
 }
 
-/** The index text with `row` appended. Old rows are kept as they were; a file with another header is rewritten in the current columns. */
+/**
+ * The index text with `row` appended. Old rows are kept as they were; a file
+ * with another header is rewritten in the current columns followed by the
+ * file's own extra columns, with every value kept (the new row leaves them empty).
+ */
 export function appendIndexText(current: IndexContents, row: IndexRow): string {
-  const line = (r: IndexRow) => INDEX_COLUMNS.map((c) => r[c] ?? '');
-  const sameHeader = current.header.length === INDEX_COLUMNS.length && current.header.every((h, i) => h === INDEX_COLUMNS[i]);
+  const header = [...INDEX_COLUMNS, ...current.extraColumns];
+  const line = (r: IndexRow, extra: string[]) => [...INDEX_COLUMNS.map((c) => r[c] ?? ''), ...extra];
+  const blank = current.extraColumns.map(() => '');
+  const sameHeader = current.header.length === header.length && current.header.every((h, i) => h === header[i]);
   if (current.text === '' || !sameHeader) {
-    return toCsvText([...INDEX_COLUMNS], [...current.rows, row].map(line));
+    return toCsvText(header, [...current.rows.map((r, i) => line(r, current.extraValues[i] ?? blank)), line(row, blank)]);
   }
   const body = current.text.endsWith('\n') ? current.text : current.text + '\n';
   // Drop the header csv-stringify would emit: header is the first line of its output, with no embedded newline.
-  const rowText = toCsvText([...INDEX_COLUMNS], [line(row)]);
+  const rowText = toCsvText(header, [line(row, blank)]);
   return body + rowText.slice(rowText.indexOf('\n') + 1);
 }
 
