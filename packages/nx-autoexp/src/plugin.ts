@@ -5,7 +5,7 @@ import { dataPath, workspaceRelative } from './core/config/data-paths';
 import { EXPERIMENT_FILE, projectNameOf } from './core/config/load-experiment';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './core/fs/read-regular-file';
 import { parse as parseYaml } from 'yaml';
 
 export type { AutoexpPluginOptions } from './plugin/target-definitions';
@@ -107,7 +107,7 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
 /** Tags of a config that failed validation, if its YAML parses at all. */
 function declaredTags(file: string): string[] {
   try {
-    const tags = (parseYaml(readFileSync(file, 'utf8')) as { tags?: unknown } | null)?.tags;
+    const tags = (parseYaml(readRegularFile(file).toString('utf8')) as { tags?: unknown } | null)?.tags;
     return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
   } catch {
     return [];

@@ -228,6 +228,19 @@ export function findCheckpoint(opts: FindOptions): FinderResult {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     return code === 'ENOENT' ? `the folder ${dir} does not exist (did the trainer write elsewhere? check train.output_dir)` : `cannot read the folder ${dir} (${code})`;
   };
+  if (opts.qualifies) {
+    // Chosen by what this run wrote, not by run records (a user's trainer writes none).
+    let all: Discovery;
+    try {
+      all = discover(root, { maxDepth });
+    } catch (err) {
+      return finish([], opts, { runDir: null, runs: [], run: null, note: unreadable(root, err) });
+    }
+    const mine = all.folders.filter((f) => opts.qualifies!(f.path));
+    const result = finish(mine, opts, { runDir: null, runs: all.runs, run: null });
+    result.excluded = all.folders.length - mine.length;
+    return result;
+  }
   let found: Discovery;
   try {
     found = discover(root, { maxDepth, deferRuns: true });

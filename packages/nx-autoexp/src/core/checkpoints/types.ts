@@ -48,6 +48,8 @@ export interface FinderResult {
   run: RunInfo | null;
   /** Why nothing could be considered (e.g. no run matches the run id), for error messages. */
   note?: string;
+  /** With FindOptions.qualifies: how many folders were found but did not qualify. */
+  excluded?: number;
 }
 
 export interface FindOptions {
@@ -71,6 +73,13 @@ export interface FindOptions {
    * left `checked: false`), for callers that only need the answer.
    */
   validate?: 'all' | 'needed';
+  /**
+   * Only folders for which this returns true are candidates (for runs that
+   * leave no run record: "written by this run", see checkpoint-snapshot.ts).
+   * Run records are then not used to choose a run; the others are counted in
+   * FinderResult.excluded.
+   */
+  qualifies?: (path: string) => boolean;
 }
 
 export interface ValidationResult {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../fs/read-regular-file';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { BASE_CONFIG, experimentFile, loadExperiment } from './load-experiment';
@@ -43,7 +44,7 @@ function contentKey(paths: string[]): string {
   for (const p of paths) {
     h.update(p).update('\0');
     try {
-      h.update(readFileSync(p));
+      h.update(readRegularFile(p)); // a FIFO in the chain must not block the plugin worker
     } catch {
       h.update('\0missing');
     }

@@ -39,6 +39,32 @@ describe('loadExperiment', () => {
     expect(exp.sources).toEqual(['experiments/a/experiment.yaml', 'config/base.yaml']);
   });
 
+  it('refuses an alias bomb with the file and the line of its aliases, not a ReferenceError', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const root = workspace({ 'experiments/a/experiment.yaml': MODEL + bomb + '\n' });
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^experiments\/a\/experiment\.yaml:6: too many YAML aliases/);
+    expect(err.message).toMatch(/aliases on lines 6, 6, 6/);
+  });
+
+  it('refuses non-UTF-8 bytes with the line instead of decoding them to U+FFFD', () => {
+    const root = workspace({});
+    mkdirSync(join(root, 'experiments/a'), { recursive: true });
+    writeFileSync(join(root, 'experiments/a/experiment.yaml'), Buffer.concat([Buffer.from(MODEL + 'preprocess:\n  prefix: "'), Buffer.from([0xbf, 0xe4]), Buffer.from('"\n')]));
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^experiments\/a\/experiment\.yaml:6: not valid UTF-8 at byte offset \d+[\s\S]*save the file as UTF-8/);
+  });
+
+  it('refuses a FIFO in the extends chain at once (reading it would block)', () => {
+    const root = workspace({ 'experiments/a/experiment.yaml': MODEL + 'extends: ../parent.yaml\n' });
+    require('node:child_process').execFileSync('mkfifo', [join(root, 'experiments/parent.yaml')]);
+    const err = errorOf(() => loadExperiment(root, 'a'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^experiments\/parent\.yaml: .*is a FIFO \(named pipe\), not a regular file/);
+  });
+
   it('names file and line of a YAML syntax error', () => {
     const root = workspace({ 'experiments/a/experiment.yaml': MODEL + 'train:\n  seed: [1, 2\n' });
     const err = errorOf(() => loadExperiment(root, 'a'));

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Document, LineCounter, isMap, isSeq, parseDocument, Node as YamlNode } from 'yaml';
+import { Document, LineCounter, isMap, isSeq, parseDocument, visit, Node as YamlNode } from 'yaml';
+import { FsError } from '../fs/fs-error';
+import { readRegularFile } from '../fs/read-regular-file';
+import { decodeUtf8Strict } from '../fs/utf8';
 import { ConfigError } from './config-error';
 
 /** A parsed YAML file that can still tell on which line a key was written. */
@@ -11,13 +13,31 @@ export interface YamlSource {
 }
 
 export function readYamlSource(file: string, displayPath = file): YamlSource {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    buf = readRegularFile(file);
   } catch (err) {
+    if (err instanceof FsError) throw new ConfigError(err.message.replace(file, displayPath), displayPath, null, null, 'point extends (or the experiment folder) at a regular YAML file');
     throw new ConfigError(`cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`, displayPath, null, null, 'check that the path exists and is readable');
   }
-  return parseYamlSource(text, displayPath);
+  const decoded = decodeUtf8Strict(buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf);
+  if (!('text' in decoded)) {
+    // Decoding leniently would turn the bytes into U+FFFD silently (a garbled prefix or path).
+    throw new ConfigError(`not valid UTF-8 at byte offset ${decoded.offset}`, displayPath, decoded.line, null, 'save the file as UTF-8');
+  }
+  return parseYamlSource(decoded.text, displayPath);
+}
+
+/** Lines of the first few aliases (*name), to point at an alias bomb. */
+function aliasLines(doc: Document.Parsed, lines: LineCounter): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) found.push(lines.linePos(node.range[0]).line);
+      return found.length >= 3 ? visit.BREAK : undefined;
+    },
+  });
+  return found;
 }
 
 export function parseYamlSource(text: string, displayPath: string): YamlSource {
@@ -29,7 +49,15 @@ export function parseYamlSource(text: string, displayPath: string): YamlSource {
     const firstLine = e.message.split('\n')[0];
     throw new ConfigError(`YAML syntax error: ${firstLine}`, displayPath, pos.line, null, 'fix the YAML syntax at that line (indentation, a missing colon or quote)');
   }
-  const value = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    // yaml refuses documents whose aliases expand without bound ("billion laughs"): a ReferenceError with no position.
+    if (!/alias/i.test((err as Error).message)) throw err;
+    const at = aliasLines(doc, lines);
+    throw new ConfigError(`too many YAML aliases: expanding them would take unbounded memory (${(err as Error).message})`, displayPath, at[0] ?? null, null, `write the values out instead of nesting aliases (*name) of aliases${at.length ? ` (aliases on lines ${at.join(', ')})` : ''}`);
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError('the file must be a YAML mapping (key: value lines) at the top level', displayPath, 1);
   }

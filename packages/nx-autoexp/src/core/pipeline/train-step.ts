@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { buildResolvedConfig, newRunId } from '../config/resolved-config';
 import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
 import { loadExperimentCached } from '../config/experiment-cache';
@@ -9,6 +9,10 @@ import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
 import { buildManifest, writeManifest } from '../checkpoints';
 import { leaseRunner, selectRunner, torchrunArgs, torchrunWorkerExit } from '../launcher';
 import { localDevices } from './local-devices';
+import { snapshotCheckpoints, writtenSince } from '../checkpoints/checkpoint-snapshot';
+import { RUN_RECORD } from '../checkpoints/run-records';
+import { withTrainingLock } from './experiment-lock';
+import { rerunCommand } from './rerun-command';
 import type { ProcessRunner } from '../process/run-process';
 import { PipelineError } from './pipeline-error';
 import { fillPlaceholders } from './placeholders';
@@ -28,26 +32,61 @@ export interface StepContext {
   smoke?: boolean;
 }
 
-/** Another experiment writing into the same output_dir would mix runs: refuse early. */
+/** The real path of `p`, also when its tail does not exist yet (realpath of the nearest existing ancestor). */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  let d = resolve(p);
+  for (;;) {
+    try {
+      return join(realpathSync.native(d), ...rest.reverse());
+    } catch {
+      const up = dirname(d);
+      if (up === d) return resolve(p);
+      rest.push(basename(d));
+      d = up;
+    }
+  }
+}
+
+const inside = (child: string, parent: string) => child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+
+/**
+ * Another experiment writing into the same output_dir, or into one nested in
+ * this one's (or reached through a symlink), would mix runs: the finder of
+ * the outer one would see the inner one's checkpoints. Refuse before anything runs.
+ */
 function checkOutputDirUnique(root: string, exp: ResolvedExperiment): void {
   const dir = join(root, EXPERIMENTS_DIR);
   if (!existsSync(dir)) return;
-  const mine = resolve(root, exp.outputDir);
+  const mine = realPathOf(resolve(root, exp.outputDir));
   for (const other of readdirSync(dir)) {
     if (other === exp.name || !existsSync(join(dir, other, EXPERIMENT_FILE))) continue;
-    let theirs: string;
+    let o: ResolvedExperiment;
     try {
-      const o = loadExperimentCached(root, other);
-      theirs = resolve(root, o.outputDir);
+      o = loadExperimentCached(root, other);
     } catch {
       continue;
     }
+    const theirs = realPathOf(resolve(root, o.outputDir));
+    const hint = `give each its own train.output_dir, side by side rather than one inside the other (the default "outputs/{experiment}" is unique per experiment)`;
     if (theirs === mine) {
+      throw new PipelineError(`experiments '${exp.name}' and '${other}' both write checkpoints to ${exp.outputDir}${o.outputDir !== exp.outputDir ? ` (${o.outputDir} is the same folder)` : ''}`, hint);
+    }
+    if (inside(theirs, mine) || inside(mine, theirs)) {
+      const [outer, inner] = inside(theirs, mine) ? [exp, o] : [o, exp];
       throw new PipelineError(
-        `experiments '${exp.name}' and '${other}' both write checkpoints to ${exp.outputDir}`,
-        `give one of them its own train.output_dir (the default "outputs/{experiment}" is unique per experiment)`,
+        `experiment '${inner.name}' writes checkpoints to ${inner.outputDir}, inside the train.output_dir of '${outer.name}' (${outer.outputDir}${realPathOf(resolve(root, outer.outputDir)) !== resolve(root, outer.outputDir) ? ', through a symlink' : ''}): '${outer.name}' would find the other's checkpoints`,
+        hint,
       );
     }
+  }
+}
+
+/** `<ts>-<hash8>`, with -2, -3 ... when a run folder of that name exists (two runs in one second). Called under the training lock. */
+function freeRunId(outputDir: string, base: string, smoke: boolean): string {
+  for (let n = 1; ; n++) {
+    const id = `${base}${n === 1 ? '' : `-${n}`}${smoke ? '-smoke' : ''}`;
+    if (!existsSync(join(outputDir, ...(smoke ? ['smoke'] : []), id))) return id;
   }
 }
 
@@ -59,11 +98,17 @@ export interface TrainResult {
 }
 
 export async function trainStep(ctx: StepContext): Promise<TrainResult> {
-  const { workspaceRoot: root, experiment, log } = ctx;
+  const { workspaceRoot: root, experiment } = ctx;
   const exp = loadExperimentCached(root, experiment);
   checkOutputDirUnique(root, exp);
+  return withTrainingLock(root, experiment, !!ctx.smoke, () => train(ctx, exp));
+}
+
+async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainResult> {
+  const { workspaceRoot: root, experiment, log } = ctx;
+  const smoke = !!ctx.smoke;
   const paths = runPaths(experiment, ctx.smoke);
-  const runId = newRunId(exp.hashes.train) + (ctx.smoke ? '-smoke' : '');
+  const runId = freeRunId(resolve(root, exp.outputDir), newRunId(exp.hashes.train), smoke);
   const resolved = ctx.smoke ? applySmoke(buildResolvedConfig(root, exp, runId)) : buildResolvedConfig(root, exp, runId);
   const configPath = join(root, paths.resolvedConfig);
   writeJsonAtomic(configPath, resolved);
@@ -77,6 +122,11 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     if (!exp.config.train.command) throw err;
     python = 'python3';
   }
+  // A user's trainer leaves no run record: its checkpoints are told from older ones by what changed.
+  const userCommand = !!exp.config.train.command;
+  const before = userCommand ? snapshotCheckpoints(train.output_dir) : null;
+  if (userCommand) mkdirSync(train.run_dir, { recursive: true }); // each run its own folder, {run_dir}
+  const startedAt = new Date().toISOString();
   // Local runs take their devices from the pool first (SLURM allocates its own).
   const lease = await localDevices(ctx, exp, 'train');
   let res: Awaited<ReturnType<ProcessRunner>>;
@@ -113,12 +163,13 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   } finally {
     lease.release();
   }
-  if (res.aborted) throw new PipelineError('training was interrupted; nothing was cached', `run it again: npx nx run exp-${experiment}:train`);
+  if (userCommand) recordUserRun(train.run_dir, { run_id: runId, experiment, config_hash: exp.hashes.train, started_at: startedAt, exitCode: res.aborted ? null : res.exitCode });
+  if (res.aborted) throw new PipelineError('training was interrupted; nothing was cached', `run it again: ${rerunCommand(experiment, 'train', smoke)}`);
   if (res.exitCode !== 0) {
     const worker = nproc > 1 && res.exitCode === 1 ? torchrunWorkerExit(res.tail) : null;
     throw new PipelineError(
       `training failed (${describeExit(worker !== null && worker > 0 ? worker : res.exitCode, res.signal)})`,
-      `fix the problem above, then run: npx nx run exp-${experiment}:train`,
+      `fix the problem above, then run: ${rerunCommand(experiment, 'train', smoke)}`,
       `last lines of the trainer's output:\n${res.tail.map((l) => `  | ${l}`).join('\n')}`,
     );
   }
@@ -130,9 +181,11 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
     path: c.path ? resolve(root, c.path) : undefined,
     metric: c.metric,
     mode: c.mode,
-    runId: exp.config.train.command ? undefined : runId,
+    runId: userCommand ? undefined : runId,
     configHash: exp.hashes.train,
     experiment,
+    // Only what this run wrote; a full run never takes the smoke run's folder (and vice versa).
+    qualifies: before ? (p) => writtenSince(before, p) && (smoke || !inside(p, join(train.output_dir, 'smoke'))) : undefined,
   });
   // A save killed halfway leaves a folder the finder skips: say which, and why.
   for (const c of result.candidates) {
@@ -140,14 +193,34 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   }
   if (!result.selected) {
     // The trainer exited 0, so retraining alone would not help: point at where it should have saved.
-    const where = exp.config.train.command ? 'make train.command save its checkpoints under {run_dir} (or set train.output_dir to where it saves)' : 'check train.output_dir and the trainer output above';
-    throw new PipelineError(`the trainer exited 0 but left no usable checkpoint. ${formatNoCheckpointError(result, train.output_dir)}`, `${where}; then retrain with: npx nx run exp-${experiment}:train --skip-nx-cache`);
+    const where = userCommand ? 'make train.command save its checkpoints under {run_dir} (or set train.output_dir to where it saves)' : 'check train.output_dir and the trainer output above';
+    const older = result.excluded ? ` (${result.excluded} older checkpoint folder(s) under it were not written by this run and do not count)` : '';
+    throw new PipelineError(`the trainer exited 0 but left no usable checkpoint${older}. ${formatNoCheckpointError(result, train.output_dir)}`, `${where}; then retrain with: ${rerunCommand(experiment, 'train', smoke, '--skip-nx-cache')}`);
   }
   const manifest = buildManifest(result, { workspaceRoot: root, experiment, policy: c.policy, runId, configHash: exp.hashes.train });
   const manifestPath = join(root, paths.manifest);
   writeManifest(manifestPath, manifest);
   log(`checkpoint: ${manifest.path} (step ${manifest.step ?? '?'}; ${manifest.reason})`);
   return { manifestPath, checkpoint: manifest.path, step: manifest.step, runId };
+}
+
+/**
+ * The run record of a user's trainer run (docs/architecture.md "Trainer
+ * outputs"), written after it ends unless the trainer wrote its own, so
+ * later listings and gc know which run the folder is.
+ */
+function recordUserRun(runDir: string, r: { run_id: string; experiment: string; config_hash: string; started_at: string; exitCode: number | null }): void {
+  const path = join(runDir, RUN_RECORD);
+  if (existsSync(path)) return;
+  writeJsonAtomic(path, {
+    run_id: r.run_id,
+    experiment: r.experiment,
+    config_hash: r.config_hash,
+    status: r.exitCode === 0 ? 'completed' : 'failed',
+    started_at: r.started_at,
+    finished_at: new Date().toISOString(),
+    written_by: 'autoexp (train.command)',
+  });
 }
 
 /** Smoke settings: enough to prove the pipeline works end to end, in seconds to minutes. */

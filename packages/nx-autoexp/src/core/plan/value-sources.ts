@@ -1,6 +1,5 @@
 import { isPlainObject } from '../config/deep-merge';
-import { parseYamlSource, hasPath, lineOf, YamlSource } from '../config/yaml-source';
-import { readFileSync } from 'node:fs';
+import { readYamlSource, hasPath, lineOf, YamlSource } from '../config/yaml-source';
 import { join } from 'node:path';
 
 export interface SourcedValue {
@@ -12,7 +11,7 @@ export interface SourcedValue {
 
 /** Every leaf of the merged config with the file and line it came from. */
 export function valueSources(workspaceRoot: string, config: Record<string, unknown>, sources: string[]): SourcedValue[] {
-  const parsed: YamlSource[] = sources.map((s) => parseYamlSource(readFileSync(join(workspaceRoot, s), 'utf8'), s));
+  const parsed: YamlSource[] = sources.map((s) => readYamlSource(join(workspaceRoot, s), s));
   const out: SourcedValue[] = [];
   const walk = (v: unknown, path: string[]) => {
     if (isPlainObject(v) && Object.keys(v).length > 0) {

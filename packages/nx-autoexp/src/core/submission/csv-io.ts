@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { decodeUtf8Strict } from '../fs/utf8';
 import { SubmissionError } from './submission-error';
 
 export interface CsvTable {
@@ -13,51 +14,14 @@ export interface CsvTable {
 
 const BOM = [0xef, 0xbb, 0xbf];
 
-/**
- * Finds where strict UTF-8 decoding fails, by feeding the library decoder in
- * streaming mode: first in large chunks, then byte by byte inside the failing
- * chunk. Only runs after a failure, so its cost does not matter.
- */
-function firstInvalidUtf8Offset(buf: Uint8Array): number {
-  const CHUNK = 1 << 16;
-  let good = 0;
-  let dec = new TextDecoder('utf-8', { fatal: true });
-  for (; good < buf.length; good += CHUNK) {
-    try {
-      dec.decode(buf.subarray(good, good + CHUNK), { stream: true });
-    } catch {
-      break;
-    }
-  }
-  // Restart from a prefix that decoded cleanly up to the failing chunk.
-  dec = new TextDecoder('utf-8', { fatal: true });
-  if (good > 0) dec.decode(buf.subarray(0, good), { stream: true });
-  // Report where the bad sequence starts (its lead byte), not the byte that exposed it.
-  let seqStart: number | null = null;
-  for (let i = good; i < buf.length; i++) {
-    try {
-      const out = dec.decode(buf.subarray(i, i + 1), { stream: true });
-      seqStart = out.length > 0 ? null : (seqStart ?? i);
-    } catch {
-      return seqStart ?? i;
-    }
-  }
-  return seqStart ?? buf.length; // truncated multi-byte sequence at the end
-}
-
 /** Decodes strict UTF-8; the error names the file, byte offset and line. */
 export function decodeUtf8(buf: Uint8Array, path: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    const offset = firstInvalidUtf8Offset(buf);
-    let line = 1;
-    for (let i = 0; i < offset && i < buf.length; i++) if (buf[i] === 0x0a) line++;
-    throw new SubmissionError(
-      `${path}: not valid UTF-8 at byte offset ${offset} (line ${line}). ` +
-        `Save the file as UTF-8 (pandas: df.to_csv(path, index=False, encoding="utf-8")).`,
-    );
-  }
+  const r = decodeUtf8Strict(buf);
+  if ('text' in r) return r.text;
+  throw new SubmissionError(
+    `${path}: not valid UTF-8 at byte offset ${r.offset} (line ${r.line}). ` +
+      `Save the file as UTF-8 (pandas: df.to_csv(path, index=False, encoding="utf-8")).`,
+  );
 }
 
 /** Parses CSV text (no BOM) into header + records; errors name the file and line. */

@@ -33,6 +33,15 @@ describe('withFileLock', () => {
     expect(existsSync(`${target}.lock`)).toBe(false);
   });
 
+  it('takes over a lock whose mtime is far in the future at once (no live holder writes that)', async () => {
+    const target = join(dir, 'index.csv');
+    mkdirSync(`${target}.lock`);
+    const future = new Date(Date.now() + 3600_000);
+    utimesSync(`${target}.lock`, future, future);
+    await expect(withFileLock(target, () => 'ran', { staleMs: 10_000, timeoutMs: 200 })).resolves.toBe('ran');
+    expect(existsSync(`${target}.lock`)).toBe(false);
+  });
+
   it('gives up on a live lock with a message that says what to do', async () => {
     const target = join(dir, 'index.csv');
     mkdirSync(`${target}.lock`);

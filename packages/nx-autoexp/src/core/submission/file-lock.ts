@@ -6,9 +6,19 @@ import { SubmissionError } from './submission-error';
 export interface FileLockOptions {
   /** A lock whose mtime is older than this is from a dead process and is taken over. */
   staleMs?: number;
-  /** Give up acquiring after roughly this long. */
+  /** Give up acquiring after roughly this long (0: try once). */
   timeoutMs?: number;
+  /** The error to throw when the lock stays busy (default: a submit is holding it). */
+  busyError?: (lockfilePath: string, staleMs: number, timeoutMs: number) => Error;
 }
+
+/**
+ * A holder refreshes the lock's mtime to "now"; one further than staleMs in
+ * the future (a copied folder, a clock set back) can come from no live
+ * holder, and proper-lockfile, which only checks "older than", would wait
+ * on it forever.
+ */
+const fresh = (mtimeMs: number, staleMs: number): boolean => Math.abs(Date.now() - mtimeMs) <= staleMs;
 
 /** Stale window: AUTOEXP_LOCK_STALE_MS (tests shorten it), else 10 s; proper-lockfile's floor is 2 s. */
 export function defaultStaleMs(): number {
@@ -31,7 +41,7 @@ export function reclaimSafeFs(staleMs: number, isReleasing: () => boolean): type
     fs.rename(p, claimed, (err) => {
       if (err) return cb(err); // ENOENT: someone else reclaimed it; proper-lockfile retries mkdir
       fs.stat(claimed, (statErr, st) => {
-        if (!statErr && st.mtimeMs >= Date.now() - staleMs) {
+        if (!statErr && fresh(st.mtimeMs, staleMs)) {
           fs.rename(claimed, p, () => cb(Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' })));
           return;
         }
@@ -39,7 +49,17 @@ export function reclaimSafeFs(staleMs: number, isReleasing: () => boolean): type
       });
     });
   };
-  return { ...fs, rmdir } as unknown as typeof fs;
+  // proper-lockfile judges staleness from stat: report a far-future mtime as stale too.
+  const stat = (p: string, cb: (err: NodeJS.ErrnoException | null, st: fs.Stats) => void): void => {
+    fs.stat(p, (err, st) => {
+      if (!err && p.endsWith('.lock') && st.mtimeMs > Date.now() + staleMs) {
+        st.mtime = new Date(0);
+        st.mtimeMs = 0;
+      }
+      cb(err, st);
+    });
+  };
+  return { ...fs, rmdir, stat } as unknown as typeof fs;
 }
 
 /**
@@ -51,7 +71,7 @@ export function reclaimSafeFs(staleMs: number, isReleasing: () => boolean): type
 export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, opts: FileLockOptions = {}): Promise<T> {
   const staleMs = opts.staleMs ?? defaultStaleMs();
   const timeoutMs = opts.timeoutMs ?? Math.max(30_000, 3 * staleMs);
-  const maxTimeout = 400;
+  const retries = timeoutMs === 0 ? 0 : { retries: Math.ceil(timeoutMs / 15), maxRetryTime: timeoutMs, factor: 1.5, minTimeout: 15, maxTimeout: 400, randomize: true };
   let releasing = false;
   let compromised: Error | null = null;
   const lockfilePath = `${path}.lock`;
@@ -62,7 +82,7 @@ export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, op
       realpath: false, // the locked file may not exist yet
       stale: staleMs,
       // Exponential backoff with jitter, capped; stop retrying after timeoutMs.
-      retries: { retries: Math.ceil(timeoutMs / 15), maxRetryTime: timeoutMs, factor: 1.5, minTimeout: 15, maxTimeout, randomize: true },
+      retries,
       fs: reclaimSafeFs(staleMs, () => releasing),
       onCompromised: (err) => {
         compromised = err;
@@ -71,6 +91,7 @@ export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, op
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOCKED') {
+      if (opts.busyError) throw opts.busyError(lockfilePath, staleMs, timeoutMs);
       throw new SubmissionError(
         `could not lock ${path} within ${Math.round(timeoutMs / 1000)} s: another submit is holding ${lockfilePath}. ` +
           `If no submit is running, that lock is left from a crash and is taken over after ${staleMs / 1000} s; or remove the folder ${lockfilePath}.`,
