@@ -5,7 +5,7 @@
  * columns, hand-edited index and manifest files, two trainings at once ...).
  * Each case runs real nx and checks prediction/ byte for byte.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,6 +203,167 @@ describe('faults: hostile and unlucky inputs', () => {
       renameSync(join(ws.root, 'tmp/prediction.aside'), join(ws.root, 'prediction'));
     }
     expect(predictionSnapshot(ws)).toEqual(before);
+  });
+
+  it('a column a user added to experiment_index.csv (public_lb) keeps its values on the next submit', () => {
+    const idx = join(ws.root, 'prediction/experiment_index.csv');
+    const table = parse(readFileSync(idx)) as string[][];
+    // The user's column goes in the middle, where a spreadsheet would put it.
+    const at = 3;
+    writeFileSync(idx, stringify(table.map((r, i) => [...r.slice(0, at), i === 0 ? 'public_lb' : i === 1 ? '47.12' : '', ...r.slice(at)])));
+    before = predictionSnapshot(ws);
+    copySampleData(ws, 'h-lb');
+    addExperiment(ws, 'h-lb', standInYaml({ extra: dataSection('h-lb') }));
+    const r = ws.nx('run', 'exp-h-lb:submit');
+    note(r.out, r.code === 0 ? 'ok: public_lb kept with its value, after the known columns' : undefined);
+    expect(r.code).toBe(0);
+    const [header, ...body] = parse(readFileSync(idx)) as string[][];
+    expect(header[header.length - 1]).toBe('public_lb');
+    expect(body.map((b) => [b[0], b[header.length - 1]])).toEqual([...table.slice(1).map((t, i) => [t[0], i === 0 ? '47.12' : '']), ['exp-h-lb', '']]);
+    before = expectOldFilesKept(ws, before);
+  });
+
+  it('a FIFO in an extends chain: every nx command returns, and the config error names the file', () => {
+    addExperiment(ws, 'h-fifo', `extends: ../h-fifo-parent.yaml\n${standInYaml()}`);
+    execFileSync('mkfifo', [join(ws.root, 'experiments/h-fifo-parent.yaml')]);
+    try {
+      const nx = (...args: string[]) => {
+        const r = spawnSync(join(ws.root, 'node_modules/.bin/nx'), args, { cwd: ws.root, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } });
+        return { code: r.status ?? (r.signal ? 124 : 1), out: `${r.stdout}\n${r.stderr}`, timedOut: r.signal === 'SIGTERM' };
+      };
+      const show = nx('show', 'projects');
+      expect(show.timedOut).toBe(false);
+      expect(show.code).toBe(0);
+      expect(show.out).toContain('exp-h-fifo');
+      const r = nx('run', 'exp-h-fifo:train');
+      expect(r.timedOut).toBe(false);
+      expectFault(ws, r, before, ['experiments/h-fifo-parent.yaml', 'is a FIFO (named pipe), not a regular file']);
+    } finally {
+      rmSync(join(ws.root, 'experiments/h-fifo-parent.yaml'));
+      rmSync(join(ws.root, 'experiments/h-fifo'), { recursive: true });
+    }
+  });
+
+  it('an alias bomb and non-UTF-8 bytes in experiment.yaml: file and line, no ReferenceError, no silent U+FFFD', () => {
+    const laughs = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)];
+    addExperiment(ws, 'h-bomb', `${standInYaml()}${laughs.join('\n')}\n`);
+    const bombLine = standInYaml().split('\n').length + 1;
+    const r = ws.nx('run', 'exp-h-bomb:train');
+    expectFault(ws, r, before, [`experiments/h-bomb/experiment.yaml:${bombLine}: too many YAML aliases`]);
+    expect(r.out).not.toMatch(/ReferenceError/);
+    rmSync(join(ws.root, 'experiments/h-bomb'), { recursive: true });
+    mkdirSync(join(ws.root, 'experiments/h-cp949'));
+    writeFileSync(join(ws.root, 'experiments/h-cp949/experiment.yaml'), Buffer.concat([Buffer.from(`${standInYaml()}preprocess:\n  prefix: "`), Buffer.from([0xbf, 0xe4, 0xbe, 0xe0]), Buffer.from('"\n')]));
+    const r2 = ws.nx('run', 'exp-h-cp949:train');
+    expectFault(ws, r2, before, [`experiments/h-cp949/experiment.yaml:${bombLine}: not valid UTF-8`, 'save the file as UTF-8']);
+    rmSync(join(ws.root, 'experiments/h-cp949'), { recursive: true });
+  });
+
+  it('a user trainer retrained after a config change: the new run\'s checkpoint, never the older run\'s (tie on step)', () => {
+    addExperiment(ws, 'h-retrain', standInYaml().replace(/^train:\n/m, 'train:\n  learning_rate: 0.001\n'));
+    expect(ws.nx('run', 'exp-h-retrain:train').code).toBe(0);
+    const first = JSON.parse(ws.read('runs/h-retrain/train/checkpoint.json'));
+    ws.edit('experiments/h-retrain/experiment.yaml', (t) => t.replace('learning_rate: 0.001', 'learning_rate: 0.0005'));
+    for (const policy of ['best', 'latest']) {
+      ws.edit('experiments/h-retrain/experiment.yaml', (t) => t.replace(/policy: \w+/, `policy: ${policy}`));
+      const r = ws.nx('run', 'exp-h-retrain:train');
+      expect(r.code).toBe(0);
+      const m = JSON.parse(ws.read('runs/h-retrain/train/checkpoint.json'));
+      const runDir = /train: run (\S+) -> /.exec(r.out)![1];
+      note(r.out, `ok: ${policy}: ${m.path} (this run ${runDir}; the first run was ${first.run_id})`);
+      expect([policy, m.path.startsWith(`outputs/h-retrain/${runDir}/`), m.run_id]).toEqual([policy, true, runDir]);
+      expect(m.path).not.toBe(first.path);
+      // The orchestrator recorded the run in its own folder.
+      expect(JSON.parse(ws.read(`outputs/h-retrain/${runDir}/autoexp_run.json`))).toMatchObject({ run_id: runDir, experiment: 'h-retrain', status: 'completed' });
+    }
+  });
+
+  it('a user trainer that saves nothing in its full run never gets the smoke run\'s checkpoint', () => {
+    const cmd = `if [ -n \\"$AUTOEXP_SMOKE\\" ]; then ${trainCmd('complete')}; else ${trainCmd('empty')}; fi`;
+    addExperiment(ws, 'h-smokemix', standInYaml({ train: cmd }));
+    expect(ws.nx('run', 'exp-h-smokemix:train', '-c', 'smoke').code).toBe(0);
+    const r = ws.nx('run', 'exp-h-smokemix:train');
+    expectFault(ws, r, before, ['exited 0 but left no usable checkpoint', 'not written by this run', 'npx nx run exp-h-smokemix:train --skip-nx-cache']);
+    expect(ws.exists('runs/h-smokemix/train/checkpoint.json')).toBe(false);
+  });
+
+  it('nested or symlinked output_dirs of two experiments are refused before anything runs', () => {
+    addExperiment(ws, 'h-nest', standInYaml().replace(/^train:\n/m, 'train:\n  output_dir: outputs/h-nest2\n'));
+    addExperiment(ws, 'h-nest-b', standInYaml().replace(/^train:\n/m, 'train:\n  output_dir: outputs/h-nest2/b\n'));
+    try {
+      const r = ws.nx('run', 'exp-h-nest:train');
+      expectFault(ws, r, before, ["experiment 'h-nest-b' writes checkpoints to outputs/h-nest2/b, inside the train.output_dir of 'h-nest'", 'train.output_dir']);
+      expect(ws.exists('outputs/h-nest2')).toBe(false);
+      // Through a symlink: outputs/h-nestlink is outputs/h-nest2/inner.
+      mkdirSync(join(ws.root, 'outputs/h-nest2/inner'), { recursive: true });
+      symlinkSync(join(ws.root, 'outputs/h-nest2/inner'), join(ws.root, 'outputs/h-nestlink'));
+      ws.edit('experiments/h-nest-b/experiment.yaml', (t) => t.replace('outputs/h-nest2/b', 'outputs/h-nestlink'));
+      const r2 = ws.nx('run', 'exp-h-nest-b:train');
+      expectFault(ws, r2, before, ["experiment 'h-nest-b' writes checkpoints to outputs/h-nestlink, inside the train.output_dir of 'h-nest'"]);
+      expect(ws.list('outputs/h-nest2/inner')).toEqual([]);
+    } finally {
+      rmSync(join(ws.root, 'experiments/h-nest'), { recursive: true });
+      rmSync(join(ws.root, 'experiments/h-nest-b'), { recursive: true });
+    }
+  });
+
+  it('two trainings of one experiment at once: the second stops at once naming the first (pid, since), with the smoke flag kept', async () => {
+    const go = join(ws.root, 'tmp/h-two.go');
+    addExperiment(ws, 'h-two', standInYaml({ train: `while [ ! -f ${go} ]; do sleep 0.2; done; ${trainCmd('complete')}` }));
+    const first = ws.spawnNx(['run', 'exp-h-two:train', '-c', 'smoke']);
+    try {
+      const owner = join(ws.root, 'runs/_locks/exp-h-two.smoke.train.owner.json');
+      for (let i = 0; i < 600 && !existsSync(owner); i++) await new Promise((ok) => setTimeout(ok, 200));
+      expect(existsSync(owner)).toBe(true);
+      const r = spawnSync(join(ws.root, 'node_modules/.bin/nx'), ['run', 'exp-h-two:train', '-c', 'smoke'], { cwd: ws.root, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } });
+      const second = { code: r.status ?? 124, out: `${r.stdout}\n${r.stderr}` };
+      const pid = JSON.parse(readFileSync(owner, 'utf8')).pid;
+      expectFault(ws, second, before, [new RegExp(`exp-h-two \\(smoke\\) is already training \\(pid ${pid}, since \\d{4}-`), 'npx nx run exp-h-two:train -c smoke']);
+    } finally {
+      writeFileSync(go, '');
+    }
+    const done = await first.exited;
+    expect(done.code).toBe(0);
+    expect(ws.exists('runs/h-two/smoke/train/checkpoint.json')).toBe(true);
+  });
+
+  it('checkpoint.policy path to / is a config error naming checkpoint.path, not "retrain"', () => {
+    addExperiment(ws, 'h-root', standInYaml().replace('checkpoint:\n  policy: best\n', 'checkpoint:\n  policy: path\n  path: /\n'));
+    const r = ws.nx('run', 'exp-h-root:train');
+    expectFault(ws, r, before, ['checkpoint.path / (in experiments/h-root/experiment.yaml) is not a usable checkpoint folder', 'point checkpoint.path at a folder']);
+    expect(r.out).not.toMatch(/retrain/);
+  });
+
+  it('predictions that are not UTF-8 fail their strategy, and the next strategy runs', () => {
+    const cp949 = join(ws.root, 'tmp/cp949-predict.js');
+    writeFileSync(
+      cp949,
+      [
+        "const fs = require('fs');",
+        "const { parse } = require('csv-parse/sync');",
+        'const [i, o] = process.argv.slice(2);',
+        "const rows = parse(fs.readFileSync(i), { columns: true, bom: true });",
+        "fs.writeFileSync(o, Buffer.concat([Buffer.from('fname,summary\\n'), ...rows.map((r) => Buffer.concat([Buffer.from(r.fname + ','), Buffer.from([0xbf, 0xe4, 0xbe, 0xe0]), Buffer.from('\\n')]))]));",
+        '',
+      ].join('\n'),
+    );
+    const infer = `infer:\n  timeout_s: 60\n  strategies:\n    - name: cp949\n      command: "node ${cp949} {input} {output}"\n    - name: standin\n      command: "${predictCmd('ok')}"\n`;
+    addExperiment(ws, 'h-utf8', standInYaml({ infer }));
+    const r = ws.nx('run', 'exp-h-utf8:infer');
+    note(r.out, r.code === 0 ? `ok: ${/strategy_used|cp949[^\n]*UTF-8[^\n]*/.exec(r.out)?.[0] ?? 'standin used'}` : undefined);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/cp949.*not valid UTF-8 at byte offset/);
+    expect(JSON.parse(ws.read('runs/h-utf8/infer/infer-record.json')).strategy_used).toBe('standin');
+  });
+
+  it("a manifest hand-edited to another experiment's checkpoint is refused under --exclude-task-dependencies", () => {
+    addExperiment(ws, 'h-mine', standInYaml());
+    addExperiment(ws, 'h-theirs', standInYaml());
+    expect(ws.nx('run-many', '-t', 'train', '--projects=exp-h-mine,exp-h-theirs').code).toBe(0);
+    const theirs = ws.read('runs/h-theirs/train/checkpoint.json');
+    ws.write('runs/h-mine/train/checkpoint.json', theirs);
+    const r = ws.nx('run', 'exp-h-mine:infer', '--exclude-task-dependencies');
+    expectFault(ws, r, before, ["belongs to experiment 'h-theirs', not 'h-mine'", 'npx nx run exp-h-mine:train --skip-nx-cache']);
   });
 
   // Skipped only off CI for a non-root user; under CI=true a failed mount fails the case with the reason.

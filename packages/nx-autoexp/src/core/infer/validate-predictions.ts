@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { decodeUtf8 } from '../submission/csv-io';
+import { decodeUtf8Strict } from '../fs/utf8';
 
 /** An input CSV (dev.csv / test.csv) that cannot be predicted on: the user's data to fix, printed without a stack. */
 export class InferenceInputError extends Error {
@@ -48,6 +49,9 @@ export function validatePredictions(outputPath: string, inputFnames: string[]): 
     return { ok: false, reason: code === 'ENOENT' ? `no output file was written at ${outputPath}` : `cannot read ${outputPath}: ${(err as Error).message}` };
   }
   if (bytes.length === 0) return { ok: false, reason: `output file ${outputPath} is empty` };
+  // Checked here, not first at dev scoring or submit: invalid UTF-8 fails this strategy, so the next one runs.
+  const utf8 = decodeUtf8Strict(bytes);
+  if (!('text' in utf8)) return { ok: false, reason: `${outputPath} is not valid UTF-8 at byte offset ${utf8.offset} (line ${utf8.line}); the predictor must write UTF-8` };
   const rows = parseRows(bytes);
   if (typeof rows === 'string') return { ok: false, reason: `${outputPath} is ${rows}` };
   if (rows.length === 0) return { ok: false, reason: `output file ${outputPath} is empty` };

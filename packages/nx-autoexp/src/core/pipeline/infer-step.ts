@@ -55,6 +55,10 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: npx nx run exp-${experiment}:train${cfgFlag}`);
   }
   const manifest = readManifest(manifestPath);
+  // A manifest copied or hand-edited from another experiment would infer with its checkpoint, without a word.
+  if (manifest.experiment !== experiment) {
+    throw new PipelineError(`the checkpoint manifest ${paths.manifest} belongs to experiment '${manifest.experiment}', not '${experiment}' (checkpoint ${manifest.path})`, `retrain this experiment with: ${retrain}`);
+  }
   const check = verifyManifest(manifest, root);
   if (!check.ok) {
     throw new PipelineError(`the checkpoint recorded by train cannot be used: ${check.message}`, `retrain with: ${retrain}`);

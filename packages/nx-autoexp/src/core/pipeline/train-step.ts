@@ -191,6 +191,14 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
   for (const c of result.candidates) {
     if (!c.valid && c.path !== result.selected?.path) log(`checkpoint: skipped ${relative(root, c.path)}: ${c.reason}`);
   }
+  if (!result.selected && c.policy === 'path') {
+    // Retraining would not help: the path in the config is what is wrong.
+    const why = result.candidates[0]?.reason ?? result.note ?? 'not found';
+    throw new PipelineError(
+      `checkpoint.path ${c.path} (in ${exp.file}) is not a usable checkpoint folder: ${why}`,
+      `point checkpoint.path at a folder holding config.json and the model weights (or adapter_config.json and adapter weights), relative to the workspace root; or use checkpoint.policy best / latest`,
+    );
+  }
   if (!result.selected) {
     // The trainer exited 0, so retraining alone would not help: point at where it should have saved.
     const where = userCommand ? 'make train.command save its checkpoints under {run_dir} (or set train.output_dir to where it saves)' : 'check train.output_dir and the trainer output above';
