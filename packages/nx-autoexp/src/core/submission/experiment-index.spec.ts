@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { INDEX_COLUMNS, IndexRow, appendIndexText, readIndexFile } from './experiment-index';
+import { INDEX_COLUMNS, IndexRow, appendIndexText, readIndexFile, rewriteIndexText } from './experiment-index';
 
 describe('experiment index: columns a user added', () => {
   let dir: string;
@@ -26,5 +26,11 @@ describe('experiment index: columns a user added', () => {
     const twice = appendIndexText(readIndexFile(path), row('exp-d'));
     expect(twice.startsWith(once)).toBe(true);
     expect(table(twice).slice(1).map((r) => r[0])).toEqual(['exp-a', 'exp-b', 'exp-c', 'exp-d']);
+    // An update in place (lb record) keeps them too.
+    writeFileSync(path, twice);
+    const idx = readIndexFile(path);
+    const upd = table(rewriteIndexText(idx, idx.rows.map((r, i) => (i === 0 ? { ...r, note: 'updated' } : r))));
+    expect(upd[0]).toEqual([...INDEX_COLUMNS, 'public_lb']);
+    expect(upd.slice(1).map((r) => [r[0], r[INDEX_COLUMNS.indexOf('note')], r[r.length - 1]])).toEqual([['exp-a', 'updated', '47.1'], ['exp-b', '', ''], ['exp-c', '', ''], ['exp-d', '', '']]);
   });
 });

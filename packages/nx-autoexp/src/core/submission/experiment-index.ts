@@ -142,9 +142,17 @@ export function appendIndexText(current: IndexContents, row: IndexRow): string {
   return body + rowText.slice(rowText.indexOf('\n') + 1);
 }
 
-/** The whole index in the current columns with `rows` (an update in place, e.g. a leaderboard score); an old header is upgraded. */
-export function rewriteIndexText(_current: IndexContents, rows: IndexRow[]): string {
-  return toCsvText([...INDEX_COLUMNS], rows.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? '')));
+/**
+ * The whole index in the current columns with `rows` (an update in place of
+ * current.rows, row for row, e.g. a leaderboard score); an old header is
+ * upgraded, and a user's extra columns are kept with their values.
+ */
+export function rewriteIndexText(current: IndexContents, rows: IndexRow[]): string {
+  const blank = current.extraColumns.map(() => '');
+  return toCsvText(
+    [...INDEX_COLUMNS, ...current.extraColumns],
+    rows.map((r, i) => [...INDEX_COLUMNS.map((c) => r[c] ?? ''), ...(current.extraValues[i] ?? blank)]),
+  );
 }
 
 /** A number column: '' or junk -> null. */
