@@ -185,6 +185,20 @@ describe('an index written before the leaderboard columns', () => {
   });
   afterEach(() => rmSync(ws, { recursive: true, force: true }));
 
+  it("keeps a user's own column and its values through lb record", async () => {
+    const header = [...INDEX_COLUMNS, 'my_lb_note'];
+    const cells = (experiment: string, note: string) => header.map((c) => ({ experiment, timestamp: `2025010${note.length}T000000000Z`, status: 'ok', smoke: 'false', score: '0.4', my_lb_note: note })[c] ?? '');
+    mkdirSync(join(ws, 'prediction'));
+    writeFileSync(join(ws, 'prediction/experiment_index.csv'), toCsvText(header, [cells('exp-x', 'tried beams=5'), cells('exp-y', 'keep')]));
+    const r = await autoexp('lb', 'record', 'exp-y', '45.5', '--at', '2025-01-03T00:00:00Z');
+    expect([r.code, r.err]).toEqual([0, '']);
+    const [head, ...rows] = parse(readFileSync(join(ws, 'prediction/experiment_index.csv'))) as string[][];
+    expect(head).toEqual(header);
+    const col = (c: string) => rows.map((row) => row[head.indexOf(c)]);
+    expect(col('my_lb_note')).toEqual(['tried beams=5', 'keep']);
+    expect(col('public_score')).toEqual(['', '0.455']);
+  });
+
   it('no index yet: lb record says so and creates nothing', async () => {
     const r = await autoexp('lb', 'record', 'exp-a', '46.85');
     expect(r.code).toBe(1);
