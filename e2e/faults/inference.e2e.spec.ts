@@ -5,6 +5,7 @@
  * the last good predictions change.
  */
 import { rmSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { Workspace } from '../workspace';
 import { addExperiment, expectFault, predictCmd, predictionSnapshot, seedSubmission, standInYaml, waitGone } from './support';
@@ -48,6 +49,19 @@ describe('faults: inference', () => {
       expect(ws.list(`runs/i-${mode}/infer/predictions`)).toEqual([]);
     });
   }
+
+  it('one summary on every row: infer refuses it (identical, share, fnames, causes); submit.allow_degenerate lets it through, the index warns', () => {
+    addExperiment(ws, 'i-constant', standInYaml({ predict: 'constant' }));
+    const r = ws.nx('run', 'exp-i-constant:submit');
+    expectFault(ws, r, before, [/dev predictions: degenerate predictions \(identical: identical summaries\): 100\.0% of rows \(\d+ of \d+\) are the same summary/, /e\.g\. dev_\d+, dev_\d+/, 'too few training steps', 'submit.allow_degenerate: true']);
+    ws.edit('experiments/i-constant/experiment.yaml', (t) => t + 'submit:\n  allow_degenerate: true\n');
+    const ok = ws.nx('run', 'exp-i-constant:submit');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/warning: dev predictions: degenerate predictions \(identical[\s\S]*Accepted because of submit\.allow_degenerate/);
+    const index = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
+    expect(index.find((x) => x.experiment === 'exp-i-constant')?.warnings).toBe('identical 100.0% (refused: allowed by allow_degenerate)');
+    before = predictionSnapshot(ws); // the later tests compare against prediction/ with this submission in it
+  });
 
   for (const mode of ['hang', 'stubborn']) {
     it(`a ${mode === 'hang' ? 'hanging predictor' : 'hanging predictor that ignores SIGTERM'} (timeout_s 1): timed out, its process killed, rerun command`, async () => {

@@ -9,6 +9,7 @@
  *   fail     exits 1 with an error on stderr
  *   missing  drops the last fname          extra  adds fname "not_in_test"
  *   dup      repeats the first fname        empty  the second summary is ""
+ *   constant the same summary on every row (a degenerate model)
  *   hang     writes its pid to pid_file, then never finishes
  *   stubborn as hang, and ignores SIGTERM (a process stuck in a driver call)
  */
@@ -38,6 +39,9 @@ switch (mode) {
     break;
   case 'empty':
     out[1][1] = '';
+    break;
+  case 'constant':
+    out = out.map(([fname]) => [fname, '#Person1#는 #Person2#에게 이야기합니다.']);
     break;
   case 'stubborn':
     process.on('SIGTERM', () => console.error('stand-in predictor: ignoring SIGTERM'));

@@ -157,6 +157,36 @@ describe('autoexp validate-submission / submit / leaderboard (real processes)', 
     expect((await autoexp(['submit', '--experiment', 'x'])).code).toBe(2);
   });
 
+  it('refuses a file whose every row is one summary; --allow-degenerate lets it through with a warning and the index says so', async () => {
+    const constant = join(ws, 'constant.csv');
+    writeFileSync(constant, `fname,summary\n${Array.from({ length: SAMPLE_ROWS }, (_, i) => `test_${i},#Person1#는 #Person2#에게 이야기합니다.`).join('\n')}\n`);
+    const sample = join(ws, 'sample.csv');
+    const refused = await autoexp(['validate-submission', constant, '--sample', sample]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/INVALID[\s\S]*identical summaries\): 100\.0% of rows \(40 of 40\) are the same summary "#Person1#는 #Person2#에게 이야기합니다\." \(e\.g\. test_0, test_1\)\. Usually: too few training steps/);
+    expect(refused.stderr).toMatch(/--allow-degenerate/);
+    const allowed = await autoexp(['validate-submission', constant, '--sample', sample, '--allow-degenerate']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toMatch(/^warning: .*identical summaries.*Accepted because of allow_degenerate/m);
+    // Not degenerate: the flag changes nothing.
+    expect((await autoexp(['validate-submission', writePredictions(ws, 'fine'), '--sample', sample, '--allow-degenerate'])).code).toBe(0);
+
+    const other = mkdtempSync(join(tmpdir(), 'autoexp-degen-'));
+    try {
+      const args = ['submit', '--experiment', 'const', '--predictions', constant, '--sample', sample, '--workspace', other];
+      const no = await autoexp(args);
+      expect(no.code).toBe(1);
+      expect(no.stderr).toMatch(/nothing was written[\s\S]*identical summaries/);
+      expect(existsSync(join(other, 'prediction'))).toBe(false);
+      const yes = await autoexp([...args, '--allow-degenerate']);
+      expect(yes.code).toBe(0);
+      const index = parse(readFileSync(join(other, 'prediction/experiment_index.csv')), { columns: true }) as Record<string, string>[];
+      expect(index.map((r) => r.warnings)).toEqual(['identical 100.0% (refused: allowed by allow_degenerate)']);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('submit writes nothing for invalid predictions, records valid ones, leaderboard reads them', async () => {
     const bad = join(ws, 'bad.csv');
     const refused = await autoexp(submitArgs(ws, 'demo', bad));

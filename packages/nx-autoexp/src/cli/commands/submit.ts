@@ -3,17 +3,22 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
 import { DevScores, SubmissionError, recordSubmission } from '../../core/submission';
+import { readDialogues, readSummaryLengths } from '../../core/submission/degenerate-check';
+import { inputFile } from '../input-file';
 
 const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --sample <csv>
        [--metrics <dev-score.json>] [--config <resolved-config.json>] [--checkpoint <checkpoint.json>]
-       [--infer-record <infer-record.json>] [--note <text>] [--smoke] [--allow-empty] [--no-latest]
-       [--workspace <dir>]
+       [--infer-record <infer-record.json>] [--note <text>] [--smoke] [--allow-empty] [--allow-degenerate]
+       [--test <test.csv>] [--train <train.csv>] [--no-latest] [--workspace <dir>]
 
 Validates the predictions against the sample and records them under <workspace>/prediction/
 (output.csv + experiment_metadata.json, latest_output.csv, history copy, experiment_index.csv row).
 --metrics holds {"rouge1","rouge2","rougeL","score"} (fractions; score = their mean, the competition's)
 and optionally "metric" ({aggregate, references, tokenizer}, as \`score --json\` prints it),
 e.g. runs/<exp>/infer/dev-score.json.
+Degenerate predictions (90% or more one summary or empty) are refused unless --allow-degenerate;
+--test and --train add the copy and length checks (see validate-submission). The index
+'warnings' column names what the checks found.
 Exit: 0 recorded, 1 invalid input (nothing written), 2 usage.`;
 
 function readJson(path: string, what: string): unknown {
@@ -60,6 +65,9 @@ export default async function submitCommand(argv: string[], io: CliIO): Promise<
       note: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       'allow-empty': { type: 'boolean', default: false },
+      'allow-degenerate': { type: 'boolean', default: false },
+      test: { type: 'string' },
+      train: { type: 'string' },
       'no-latest': { type: 'boolean', default: false },
       workspace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,6 +90,9 @@ export default async function submitCommand(argv: string[], io: CliIO): Promise<
       predictionsPath: at(values.predictions!),
       samplePath: at(values.sample!),
       allowEmpty: values['allow-empty'],
+      allowDegenerate: values['allow-degenerate'],
+      dialogues: inputFile(values.test, '--test', io, readDialogues),
+      trainSummaryLengths: inputFile(values.train, '--train', io, readSummaryLengths),
       updateLatest: !values['no-latest'],
       metadata: {
         devScores: values.metrics ? readMetrics(at(values.metrics)) : undefined,

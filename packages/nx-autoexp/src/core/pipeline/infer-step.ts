@@ -13,6 +13,7 @@ import { metricArgs } from '../report/score-items';
 import { leaseRunner, selectRunner } from '../launcher';
 import { localDevices } from './local-devices';
 import { readCsv, writeCsv } from '../submission';
+import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } from '../submission/degenerate-check';
 import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
 import { resolvePython, trainerEnv } from './python';
@@ -97,14 +98,50 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer${cfgFlag} --strategy=${name} --skip-nx-cache` }));
   }
 
+  // A smoke run's 4-step model is expected to be degenerate: its findings are warnings only.
+  const degenerate = checkPredictions(exp.config, !!ctx.smoke, root, experiment, log, [
+    { split: 'dev', predictions: join(root, paths.devPredictions), input: dev },
+    { split: 'test', predictions: join(root, paths.testPredictions), input: test },
+  ]);
+
   const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev, exp.config.metric);
   writeJsonAtomic(join(root, paths.devScore), devScore);
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
   // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
-  writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke } as typeof record);
+  writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke, degenerate } as typeof record);
   const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
   log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
   return { strategyUsed: result.strategyUsed as string, devScore };
+}
+
+/**
+ * The degenerate-prediction checks on each split's output: refusing findings
+ * (90%+ one summary or empty) fail the step unless submit.allow_degenerate;
+ * the rest are warnings. Returns the index-style summary per split.
+ */
+function checkPredictions(
+  c: ExperimentConfig,
+  smoke: boolean,
+  root: string,
+  experiment: string,
+  log: (line: string) => void,
+  splits: { split: string; predictions: string; input: string }[],
+): Record<string, string> {
+  const trainSummaryLengths = readSummaryLengths(dataPath(root, c, 'train'));
+  const out: Record<string, string> = {};
+  for (const s of splits) {
+    const rows = readCsv(s.predictions).rows.map((r) => ({ fname: r.fname ?? '', summary: r.summary ?? '' }));
+    const findings = checkDegenerate({ rows, dialogues: readDialogues(s.input), trainSummaryLengths });
+    out[s.split] = formatFindings(findings);
+    for (const f of findings) {
+      const allowed = c.submit.allow_degenerate || smoke;
+      if (f.refuse && !allowed) {
+        throw new PipelineError(`${s.split} predictions: ${f.message}`, `fix the training (see the usual causes) and retrain, or set submit.allow_degenerate: true in experiments/${experiment}/experiment.yaml to go on anyway; the predictions are in ${s.predictions}`);
+      }
+      log(`warning: ${s.split} predictions: ${f.message}${f.refuse ? (smoke ? ' Accepted in a smoke run.' : ' Accepted because of submit.allow_degenerate.') : ''}`);
+    }
+  }
+  return out;
 }
 
 const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100).toFixed(2) : '?');

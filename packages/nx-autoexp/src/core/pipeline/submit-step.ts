@@ -4,6 +4,7 @@ import { dataPath } from '../config/data-paths';
 import { loadExperimentCached } from '../config/experiment-cache';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { formatTrackers, recordSubmission } from '../submission';
+import { readDialogues, readSummaryLengths } from '../submission/degenerate-check';
 import { checkpointTrackers } from './checkpoint-trackers';
 import { PipelineError } from './pipeline-error';
 import { runPaths } from './run-paths';
@@ -38,6 +39,10 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
     predictionsPath: predictions,
     samplePath: sample,
     allowEmpty: exp.config.submit.allow_empty,
+    // A smoke run's 4-step model is expected to be degenerate (its index row still says so).
+    allowDegenerate: exp.config.submit.allow_degenerate || !!ctx.smoke,
+    dialogues: readDialogues(dataPath(root, exp.config, 'test')),
+    trainSummaryLengths: readSummaryLengths(dataPath(root, exp.config, 'train')),
     // A smoke submission is never mistaken for a real one: no latest_output.csv unless asked.
     updateLatest: ctx.smoke ? !!opts.latest : exp.config.submit.update_latest,
     metadata: {

@@ -14,6 +14,7 @@ import { submissionTimestamp } from './timestamp';
 import { toolVersions } from './tool-versions';
 import { TrackerRun, formatTrackers } from './trackers';
 import { validateSubmission } from './validate-submission';
+import { formatFindings } from './degenerate-check';
 
 export interface DevScores {
   score: number;
@@ -47,6 +48,11 @@ export interface RecordSubmissionOptions {
   predictionsPath: string;
   samplePath: string;
   allowEmpty?: boolean;
+  /** Submit predictions the degenerate checks refuse; the index `warnings` column still names them. */
+  allowDegenerate?: boolean;
+  /** For the degenerate checks: the test set's dialogues (copy check) and train summary lengths (length check). */
+  dialogues?: Map<string, string>;
+  trainSummaryLengths?: number[];
   metadata: SubmissionMetadataInput;
   now?: Date;
   /** Point prediction/latest_output.csv at this submission (default true). */
@@ -121,7 +127,14 @@ function freeSubmissionId(predDir: string, experiment: string, ts: string): { id
 export async function recordSubmission(opts: RecordSubmissionOptions): Promise<SubmissionReceipt> {
   checkExperimentName(opts.experiment);
   const root = resolve(opts.workspaceRoot);
-  const validation = validateSubmission({ predictionsPath: opts.predictionsPath, samplePath: opts.samplePath, allowEmpty: opts.allowEmpty });
+  const validation = validateSubmission({
+    predictionsPath: opts.predictionsPath,
+    samplePath: opts.samplePath,
+    allowEmpty: opts.allowEmpty,
+    allowDegenerate: opts.allowDegenerate,
+    dialogues: opts.dialogues,
+    trainSummaryLengths: opts.trainSummaryLengths,
+  });
   if (!validation.ok) {
     throw new SubmissionError(`invalid submission, nothing was written:\n  ${validation.errors.join('\n  ')}`);
   }
@@ -178,6 +191,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
           empty_fnames: validation.emptyFnames,
         },
         duplicate_of: duplicateOf,
+        degenerate: validation.degenerate.map(({ message: _m, ...f }) => f),
         warnings,
         git,
         tools: toolVersions(),
@@ -208,7 +222,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         output_path: rel(root, outputPath),
         metadata_path: rel(root, metadataPath),
         tracker: formatTrackers(meta.trackers),
-        warnings: '',
+        warnings: formatFindings(validation.degenerate),
         note: [meta.note, duplicateOf ? `duplicate of ${duplicateOf}` : ''].filter(Boolean).join('; '),
         // Filled by `autoexp lb record` once the file is uploaded.
         public_score: '',

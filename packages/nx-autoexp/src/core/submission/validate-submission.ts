@@ -1,4 +1,5 @@
 import { CsvTable, readCsv } from './csv-io';
+import { ALLOW_DEGENERATE_HINT, DegenerateFinding, checkDegenerate } from './degenerate-check';
 import { SubmissionError } from './submission-error';
 
 export interface ValidateSubmissionOptions {
@@ -6,6 +7,12 @@ export interface ValidateSubmissionOptions {
   samplePath: string;
   /** Accept empty / "nan" / "None" / "null" summaries (they are listed in the result). */
   allowEmpty?: boolean;
+  /** Accept predictions the degenerate checks refuse (90%+ one summary or empty); they stay warnings. */
+  allowDegenerate?: boolean;
+  /** fname -> dialogue of the test set, for the copy check (skipped without it). */
+  dialogues?: Map<string, string>;
+  /** Character lengths of the train summaries, for the length check (skipped without them). */
+  trainSummaryLengths?: number[];
 }
 
 export interface ValidationStats {
@@ -31,6 +38,8 @@ export interface ValidationResult {
   allowEmpty: boolean;
   /** fnames whose summary was empty or a null literal (accepted only with allowEmpty). */
   emptyFnames: string[];
+  /** What the degenerate-prediction checks found (checkDegenerate), refused or not. */
+  degenerate: DegenerateFinding[];
 }
 
 const KEY = 'fname';
@@ -77,6 +86,7 @@ export function validateSubmission(opts: ValidateSubmissionOptions): ValidationR
     stats,
     allowEmpty,
     emptyFnames: [],
+    degenerate: [],
     ...extra,
   });
 
@@ -182,6 +192,20 @@ export function validateSubmission(opts: ValidateSubmissionOptions): ValidationR
   }
   if (errors.length > 0) return result(errors, warnings, { emptyFnames });
 
+  // The sample's summary column (or its first value column) is what gets scored.
+  const textCol = valueCols.includes('summary') ? 'summary' : valueCols[0];
+  const degenerate = textCol === undefined ? [] : checkDegenerate({
+    rows: sampleKeys.map((k) => ({ fname: k, summary: byKey.get(k)![textCol] })),
+    dialogues: opts.dialogues,
+    trainSummaryLengths: opts.trainSummaryLengths,
+  });
+  for (const f of degenerate) {
+    if (!f.refuse) warnings.push(`${P}: ${f.message}`);
+    else if (opts.allowDegenerate) warnings.push(`${P}: ${f.message} Accepted because of allow_degenerate.`);
+    else errors.push(`${P}: ${f.message} Refused: ${ALLOW_DEGENERATE_HINT}.`);
+  }
+  if (errors.length > 0) return result(errors, warnings, { emptyFnames, degenerate });
+
   const reordered = preds.rows.some((r, i) => r[KEY] !== sampleKeys[i]);
   if (reordered) warnings.push(`${P}: rows were not in the sample's order; they are written in the sample's order.`);
   // Each cell by its column's name, in the sample's column order.
@@ -189,5 +213,5 @@ export function validateSubmission(opts: ValidateSubmissionOptions): ValidationR
     const p = byKey.get(s[KEY])!;
     return sample!.header.map((c) => (c === KEY || indexCols.includes(c) ? s[c] : p[c]));
   });
-  return result(errors, warnings, { reordered, header: sample.header, rows, emptyFnames });
+  return result(errors, warnings, { reordered, header: sample.header, rows, emptyFnames, degenerate });
 }
