@@ -33,6 +33,23 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(r.out).toContain(`${dirs[0]}/output.csv`);
   });
 
+  it('1b. the demo beats every trivial baseline of the sample dev set, and the leaderboard shows it above them', () => {
+    const dev = JSON.parse(ws.read('runs/demo/infer/dev-score.json'));
+    const names = dev.baselines.baselines.map((b: { name: string }) => b.name);
+    expect(names.slice(0, 2)).toEqual(['constant', 'lead-1']);
+    for (const b of dev.baselines.baselines) expect(dev.score).toBeGreaterThan(b.score);
+    expect(dev.score).toBeGreaterThan(dev.baselines.best_score);
+    expect(index(ws)[0]).toMatchObject({ metric: 'mean/mean/mecab', baselines: dev.baselines.key, warnings: '' });
+    const lb = ws.autoexp('leaderboard');
+    const lines = lb.out.split('\n');
+    const demoAt = lines.findIndex((l) => /^\s*1 +exp-demo /.test(l));
+    const baselineAt = names.map((n: string) => lines.findIndex((l) => l.includes(`[baseline] ${n}`)));
+    expect(demoAt).toBeGreaterThan(0);
+    for (const at of baselineAt) expect(at).toBeGreaterThan(demoAt);
+    expect(lb.out).not.toContain('below baseline');
+    expect(ws.autoexp('leaderboard', '--no-baselines').out).not.toContain('[baseline]');
+  });
+
   it('2. a second run is three cache hits and writes no new submission', () => {
     const r = ws.nx('run', 'exp-demo:submit');
     expect(r.code).toBe(0);

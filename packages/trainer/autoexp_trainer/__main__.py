@@ -9,12 +9,13 @@ COMMANDS = {
     "train": "train a model from a resolved config JSON",
     "predict": "generate summaries for a CSV from a checkpoint",
     "score": "competition ROUGE score of predictions against references",
+    "baselines": "scores of trivial predictors (constant skeleton, lead-k) on a dev set",
 }
 
 
 def _usage() -> str:
     lines = ["usage: python -m autoexp_trainer <command> [options]", "", "commands:"]
-    lines += [f"  {name:<8} {text}" for name, text in COMMANDS.items()]
+    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
     lines += ["", "Run `python -m autoexp_trainer <command> --help` for a command's options."]
     return "\n".join(lines)
 

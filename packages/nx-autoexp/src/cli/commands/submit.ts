@@ -47,6 +47,7 @@ function readMetrics(path: string): DevScores {
   }
   // Recorded in the index `metric` column when present (score --json prints it).
   if (m.metric && typeof m.metric === 'object') out.metric = m.metric as DevScores['metric'];
+  if (m.baselines && typeof m.baselines === 'object') (out as Record<string, unknown>).baselines = m.baselines;
   return out as DevScores;
 }
 

@@ -13,6 +13,7 @@ import { metricArgs } from '../report/score-items';
 import { leaseRunner, selectRunner } from '../launcher';
 import { localDevices } from './local-devices';
 import { readCsv, writeCsv } from '../submission';
+import { BaselineSet, baselineSetOf } from '../submission/baselines';
 import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } from '../submission/degenerate-check';
 import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
@@ -105,6 +106,16 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   ]);
 
   const devScore = await scoreDev(ctx, python, join(root, paths.devPredictions), dev, exp.config.metric);
+  if (typeof devScore.score === 'number') {
+    const baselines = await devBaselines(ctx, python, dev, dataPath(root, exp.config, 'train'), exp.config.metric);
+    devScore.baselines = baselines;
+    const best = baselines.baselines.find((b) => b.name === baselines.best);
+    if (best && !(devScore.score > best.score)) {
+      log(`warning: the dev score ${fmt(devScore.score)} does not beat the trivial baseline '${best.name}' (${fmt(best.score)}: ${best.description}); usually too few training steps or a learning rate off by 10x`);
+    } else if (best) {
+      log(`infer: dev score ${fmt(devScore.score)} beats every trivial baseline (best: '${best.name}' ${fmt(best.score)})`);
+    }
+  }
   writeJsonAtomic(join(root, paths.devScore), devScore);
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
   // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
@@ -168,6 +179,31 @@ async function scoreDev(ctx: StepContext, python: string, predictions: string, r
     throw new PipelineError(`the score command printed no JSON: ${out.slice(0, 500)}`);
   }
 }
+
+/**
+ * The trivial baselines of this dev set (constant skeleton, lead-k), from the
+ * trainer's `baselines` command; computed once per dev/train bytes and metric
+ * (cached in runs/_baselines, outside the experiments' Nx outputs).
+ */
+async function devBaselines(ctx: StepContext, python: string, dev: string, train: string | null, metric: MetricConfig): Promise<BaselineSet> {
+  const args = ['-m', 'autoexp_trainer', 'baselines', '--dev', dev, ...(train && existsSync(train) ? ['--train', train] : []), ...metricArgs(metric), '--cache-dir', join(ctx.workspaceRoot, 'runs', '_baselines'), '--json'];
+  let out = '';
+  const res = await (ctx.runner ?? runProcess)(python, args, { cwd: ctx.workspaceRoot, env: trainerEnv(ctx.env ?? process.env), signal: ctx.signal, onStdoutLine: (l) => (out += l + '\n') });
+  if (res.exitCode !== 0) {
+    throw new PipelineError(`computing the trivial baselines of ${dev} failed (${describeExit(res.exitCode, res.signal)})`, `run it alone: ${python} ${args.join(' ')}`, res.stderrTail.join('\n'));
+  }
+  const set = baselineSetOf(parseLastJson(out));
+  if (!set) throw new PipelineError(`the baselines command printed no baseline set: ${out.slice(0, 500)}`);
+  return set;
+}
+
+const parseLastJson = (out: string): unknown => {
+  try {
+    return JSON.parse(out.trim().split('\n').pop() ?? '');
+  } catch {
+    return null;
+  }
+};
 
 /** The first rows of dev.csv, for a smoke run's quick score. */
 function writeDevSlice(dev: string, out: string): string {

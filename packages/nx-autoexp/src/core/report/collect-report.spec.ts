@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineError } from '../pipeline/pipeline-error';
-import { readCsv } from '../submission/csv-io';
+import { readCsv, toCsvText } from '../submission/csv-io';
 import { DEV_COUNT, TOPICS, buildReportWorkspace } from './__fixtures__/report-workspace';
 import { collectReport, runsFolderOf } from './collect-report';
 import type { ItemScorer } from './score-items';
@@ -37,6 +37,20 @@ describe('collectReport', () => {
     expect(data.generatedAt).toBe('2026-11-26T09:00:00.000Z');
     const withSmoke = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer, includeSmoke: true });
     expect(withSmoke.experiments.map((e) => e.experiment)).toEqual(['exp-gamma', 'exp-alpha', 'exp-beta']);
+  });
+
+  it('carries the trivial baselines of the dev set and flags an experiment that does not beat them', async () => {
+    const key = 'abcdef0123456789';
+    const set = { key, metric: {}, n: 25, best: 'constant', best_score: 0.7,
+      baselines: [{ name: 'constant', description: 'c', score: 0.7, rouge1: 0.7, rouge2: 0.7, rougeL: 0.7 }, { name: 'lead-1', description: 'l', score: 0.2, rouge1: 0.2, rouge2: 0.2, rougeL: 0.2 }] };
+    mkdirSync(join(root, 'prediction/baselines'), { recursive: true });
+    writeFileSync(join(root, 'prediction/baselines', `${key}.json`), JSON.stringify(set));
+    const index = join(root, 'prediction/experiment_index.csv');
+    const t = readCsv(index);
+    writeFileSync(index, toCsvText(t.header, t.rows.map((r) => t.header.map((h) => (h === 'baselines' ? key : r[h] ?? '')))));
+    const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
+    expect(data.experiments.map((e) => [e.experiment, e.score, e.belowBaseline])).toEqual([['exp-alpha', 0.9, false], ['exp-beta', 0.6, true]]);
+    expect(data.baselines.map((b) => [b.name, b.score, b.devSet])).toEqual([['constant', 0.7, key], ['lead-1', 0.2, key]]);
   });
 
   it('builds curves, per-topic means, the worst items and flat configs', async () => {

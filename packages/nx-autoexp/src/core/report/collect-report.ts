@@ -8,7 +8,8 @@ import { runPaths } from '../pipeline/run-paths';
 import { readCsv } from '../submission/csv-io';
 import { devVsPublic } from '../competition/dev-vs-public';
 import { indexPath, readIndex } from '../submission/experiment-index';
-import { LeaderboardRow, leaderboard } from '../submission/leaderboard';
+import { LeaderboardRow, leaderboardGroups } from '../submission/leaderboard';
+import { baselinesPath } from '../submission/baselines';
 import { flatConfigText } from './config-diff';
 import { DevReference, allTopics, devReferences, topicMeans, worstItems } from './dev-items';
 import { readLearningCurve } from './learning-curve';
@@ -125,6 +126,7 @@ class Collector {
       rouge1: row.rouge1,
       rouge2: row.rouge2,
       rougeL: row.rougeL,
+      belowBaseline: row.below_baseline,
       step: row.step,
       strategy: row.strategy,
       configHash: row.config_hash,
@@ -188,7 +190,9 @@ class Collector {
 export async function collectReport(opts: CollectReportOptions): Promise<ReportData> {
   const root = resolve(opts.workspaceRoot);
   opts.onInput?.(indexPath(root));
-  const rows = leaderboard(root, { includeSmoke: opts.includeSmoke });
+  const groups = leaderboardGroups(root, { includeSmoke: opts.includeSmoke });
+  const rows = groups.flatMap((g) => g.rows);
+  for (const g of groups) for (const set of g.baselines) opts.onInput?.(baselinesPath(root, set.key));
   const collector = new Collector(opts);
   const experiments: ExperimentReport[] = [];
   for (const row of rows) {
@@ -204,6 +208,10 @@ export async function collectReport(opts: CollectReportOptions): Promise<ReportD
     workspace: root,
     experiments,
     topics: allTopics(experiments.map((e) => e.items?.topics ?? [])),
+    baselines: groups.flatMap((g) => g.baselines.flatMap((set) => set.baselines.map((b) => ({
+      name: b.name, description: b.description, score: b.score, rouge1: b.rouge1, rouge2: b.rouge2, rougeL: b.rougeL,
+      devSet: set.key, metric: g.metric,
+    })))),
     worstCount: opts.worstCount ?? 20,
     notes: collector.notes,
     devVsPublic: devVsPublic(readIndex(root), { includeSmoke: opts.includeSmoke }),

@@ -45,10 +45,20 @@ export const PAGE_SCRIPT = String.raw`
     Chart.defaults.maintainAspectRatio = false;
   }
 
+  // Trivial baselines of the dev sets: reference rows (not ranked) and lines on the eval chart.
+  var refs = (data.baselines || []).map(function (b) {
+    var above = exps.filter(function (e) { return isNum(e.score) && e.score > b.score; }).length;
+    return { baseline: true, rank: null, order: above + 0.5, experiment: '[baseline] ' + b.name, description: b.description,
+      score: b.score, rouge1: b.rouge1, rouge2: b.rouge2, rougeL: b.rougeL, step: null, strategy: '', configHash: '', timestamp: '', when: null };
+  });
+  function rankOf(e) { return e.baseline ? e.order : e.rank; }
+
   function renderSummary() {
     var best = exps[0];
+    var below = exps.filter(function (e) { return e.belowBaseline; }).length;
     byId('summary').textContent = exps.length
-      ? exps.length + ' experiment' + (exps.length === 1 ? '' : 's') + ' \u00b7 best: ' + best.experiment + ' (dev score ' + x100(best.score) + ')'
+      ? exps.length + ' experiment' + (exps.length === 1 ? '' : 's') + ' \u00b7 best: ' + best.experiment + ' (dev score ' + x100(best.score) + ')' +
+        (below ? ' \u00b7 ' + below + ' below the best trivial baseline' : '')
       : 'no submissions yet';
   }
 
@@ -63,8 +73,8 @@ export const PAGE_SCRIPT = String.raw`
 
   // --- leaderboard -------------------------------------------------------
   var COLUMNS = [
-    { key: 'rank', label: '#', num: true, get: function (e) { return e.rank; }, show: function (e) { return String(e.rank); } },
-    { key: 'experiment', label: 'experiment', get: function (e) { return e.experiment; }, show: function (e) { return e.experiment + (e.smoke ? ' (smoke)' : ''); } },
+    { key: 'rank', label: '#', num: true, get: rankOf, show: function (e) { return e.baseline ? '\u2013' : String(e.rank); } },
+    { key: 'experiment', label: 'experiment', get: function (e) { return e.experiment; }, show: function (e) { return e.experiment + (e.smoke ? ' (smoke)' : '') + (e.belowBaseline ? ' (below baseline)' : ''); }, title: function (e) { return e.baseline ? e.description : e.belowBaseline ? 'does not beat the best trivial baseline of its dev set' : null; } },
     { key: 'score', label: 'dev score', num: true, get: function (e) { return e.score; }, show: function (e) { return x100(e.score); } },
     { key: 'publicScore', label: 'public', num: true, get: function (e) { return e.publicScore; }, show: function (e) { return x100(e.publicScore); } },
     { key: 'privateScore', label: 'private', num: true, get: function (e) { return e.privateScore; }, show: function (e) { return x100(e.privateScore); } },
@@ -81,13 +91,13 @@ export const PAGE_SCRIPT = String.raw`
 
   function sortedRows() {
     var col = COLUMNS.filter(function (c) { return c.key === sortKey; })[0];
-    return exps.slice().sort(function (a, b) {
+    return exps.concat(refs).sort(function (a, b) {
       var va = col.get(a), vb = col.get(b);
       var ea = va === null || va === undefined || va === '', eb = vb === null || vb === undefined || vb === '';
-      if (ea || eb) return ea === eb ? a.rank - b.rank : ea ? 1 : -1; // blanks last either way
+      if (ea || eb) return ea === eb ? rankOf(a) - rankOf(b) : ea ? 1 : -1; // blanks last either way
       if (va < vb) return -sortDir;
       if (va > vb) return sortDir;
-      return a.rank - b.rank;
+      return rankOf(a) - rankOf(b);
     });
   }
 
@@ -106,7 +116,7 @@ export const PAGE_SCRIPT = String.raw`
     });
     var body = h('tbody');
     sortedRows().forEach(function (e) {
-      body.appendChild(h('tr', { 'data-experiment': e.experiment }, COLUMNS.map(function (c) {
+      body.appendChild(h('tr', { 'data-experiment': e.experiment, className: e.baseline ? 'baseline' : (e.belowBaseline ? 'below-baseline' : null) }, COLUMNS.map(function (c) {
         return h('td', { className: c.num ? 'num' : null, title: c.title ? c.title(e) : null, text: c.show(e) });
       })));
     });
@@ -190,6 +200,16 @@ export const PAGE_SCRIPT = String.raw`
       var best = c.best ? 'best checkpoint: step ' + c.best.step + (isNum(c.best.value) ? ' (eval score ' + x100(c.best.value) + ')' : '') : 'no best checkpoint recorded';
       info.appendChild(h('li', null, [h('strong', { text: e.experiment + ': ' }), best + ' \u00b7 ' + c.trainLoss.length + ' loss / ' + c.evalScore.length + ' eval points from ' + c.source]));
     });
+    if (evals.length) {
+      // Each baseline as a dashed horizontal line across the steps of the curves.
+      var steps = [];
+      evals.forEach(function (d) { d.data.forEach(function (p) { steps.push(p.x); }); });
+      var lo = Math.min.apply(null, steps), hi = Math.max.apply(null, steps);
+      refs.forEach(function (b) {
+        evals.push({ label: b.experiment + ' (' + x100(b.score) + ')', data: [{ x: lo, y: b.score * 100 }, { x: hi, y: b.score * 100 }],
+          borderColor: '#888', backgroundColor: '#888', borderDash: [6, 4], borderWidth: 1, pointRadius: 0, tension: 0 });
+      });
+    }
     if (!window.Chart) { placeholder('loss-chart', 'Chart.js did not load'); placeholder('eval-chart', 'Chart.js did not load'); return; }
     if (loss.length) linearChart('loss-chart', loss, 'train loss'); else placeholder('loss-chart', 'no train loss logged');
     if (evals.length) linearChart('eval-chart', evals, 'eval score (x100)'); else placeholder('eval-chart', 'no eval score logged');

@@ -19,6 +19,8 @@ th { background: #eef0f4; font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
 #leaderboard-table tbody tr:first-child { background: #fff8e1; }
+#leaderboard-table tbody tr.baseline { font-style: italic; color: #666; background: #f4f4f4; }
+#leaderboard-table tbody tr.below-baseline td { color: #b00020; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
 .chart { position: relative; height: 340px; }
 .chart.wide { height: 380px; }

@@ -39,7 +39,7 @@ export function renderReportHtml(data: ReportData, opts: RenderOptions = {}): st
 <section id="notes" hidden><h2>Notes</h2><ul id="notes-list"></ul></section>
 <section id="leaderboard">
 <h2>Leaderboard</h2>
-<p class="caption">Best submission of each experiment, ranked by dev score (score = mean of R1/R2/RL F1, x100); public and private: its scores on the competition leaderboard, as recorded with npx autoexp lb record. Click a column to sort.</p>
+<p class="caption">Best submission of each experiment, ranked by dev score (score = mean of R1/R2/RL F1, x100), with the trivial baselines of the same dev set as [baseline] rows (not ranked); an experiment that does not beat the best of them is marked "below baseline"; public and private: its scores on the competition leaderboard, as recorded with npx autoexp lb record. Click a column to sort.</p>
 <table id="leaderboard-table"></table>
 </section>
 <section id="public">
@@ -49,7 +49,7 @@ export function renderReportHtml(data: ReportData, opts: RenderOptions = {}): st
 </section>
 <section id="curves">
 <h2>Learning curves</h2>
-<p class="caption">From each experiment's trainer_state.json log_history; the star marks the best checkpoint.</p>
+<p class="caption">From each experiment's trainer_state.json log_history; the star marks the best checkpoint; dashed lines are the trivial baselines.</p>
 <div class="charts">
 <div class="chart"><canvas id="loss-chart" aria-label="train loss by step" role="img"></canvas></div>
 <div class="chart"><canvas id="eval-chart" aria-label="eval score by step" role="img"></canvas></div>

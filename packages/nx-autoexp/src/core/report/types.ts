@@ -15,6 +15,8 @@ export interface ReportData {
   experiments: ExperimentReport[];
   /** Every topic seen in any experiment's dev items, sorted. */
   topics: string[];
+  /** Trivial reference predictors of the experiments' dev sets (drawn as lines on the score charts). */
+  baselines: ReportBaseline[];
   /** How many lowest-scoring dev items each experiment lists. */
   worstCount: number;
   /** Problems that are not tied to one experiment. */
@@ -37,6 +39,8 @@ export interface ExperimentReport {
   rouge1: number | null;
   rouge2: number | null;
   rougeL: number | null;
+  /** The score does not beat the best trivial baseline of its dev set; null when none is known. */
+  belowBaseline: boolean | null;
   step: number | null;
   strategy: string;
   configHash: string;
@@ -48,6 +52,18 @@ export interface ExperimentReport {
   config: Record<string, string> | null;
   /** What could not be shown for this experiment, and why. */
   notes: string[];
+}
+
+export interface ReportBaseline {
+  name: string;
+  description: string;
+  score: number;
+  rouge1: number;
+  rouge2: number;
+  rougeL: number;
+  /** The baseline set's key (dev bytes + train bytes + metric). */
+  devSet: string;
+  metric: string;
 }
 
 export interface CurvePoint {

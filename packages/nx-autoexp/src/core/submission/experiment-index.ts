@@ -17,6 +17,7 @@ export const INDEX_COLUMNS = [
   'rouge2',
   'rougeL',
   'metric',
+  'baselines',
   'strategy',
   'config_hash',
   'predictions_sha256',

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsvText } from './csv-io';
-import { INDEX_COLUMNS, IndexRow } from './experiment-index';
+import { INDEX_COLUMNS, IndexRow, readIndex } from './experiment-index';
 import { configDiff, flattenConfig, leaderboard, leaderboardGroups } from './leaderboard';
 import { recordSubmission } from './record-submission';
 
@@ -89,6 +89,31 @@ describe('leaderboard across metrics', () => {
     ]);
     // The flat list keeps each group's own ranks: 'summed' (1.2) is not rank 1 of the competition's table.
     expect(leaderboard(ws).map((r) => `${r.rank}:${r.experiment}`)).toEqual(['1:b', '2:a', '3:unscored', '1:ws', '1:summed']);
+  });
+});
+
+describe('leaderboard and the trivial baselines', () => {
+  let ws: string;
+  beforeEach(() => (ws = mkdtempSync(join(tmpdir(), 'lbb-'))));
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('flags rows that do not beat the best baseline of their dev set; rows without baselines are not flagged', async () => {
+    const key = '0123456789abcdef';
+    const set = { key, metric: { aggregate: 'mean', references: 'mean', tokenizer: 'mecab' }, n: 2, best: 'constant', best_score: 0.34,
+      baselines: [{ name: 'constant', description: 'c', score: 0.34, rouge1: 0.38, rouge2: 0.27, rougeL: 0.37 }, { name: 'lead-1', description: 'l', score: 0.22, rouge1: 0.28, rouge2: 0.13, rougeL: 0.25 }] };
+    writeFileSync(join(ws, 'sample.csv'), 'fname,summary\nt0,\nt1,\n');
+    const submit = async (experiment: string, score: number, withBaselines: boolean) => {
+      writeFileSync(join(ws, 'p.csv'), `fname,summary\nt0,${experiment} a\nt1,${experiment} b\n`);
+      const devScores = { score, rouge1: score, rouge2: score, rougeL: score, metric: set.metric, ...(withBaselines ? { baselines: set } : {}) };
+      await recordSubmission({ workspaceRoot: ws, experiment, predictionsPath: join(ws, 'p.csv'), samplePath: join(ws, 'sample.csv'), metadata: { devScores } });
+    };
+    await submit('good', 0.4, true);
+    await submit('tie', 0.34, true);
+    await submit('old', 0.1, false);
+    const [g] = leaderboardGroups(ws);
+    expect(g.rows.map((r) => [r.experiment, r.baselines, r.below_baseline])).toEqual([['good', key, false], ['tie', key, true], ['old', '', null]]);
+    expect(g.baselines).toEqual([set]);
+    expect(readIndex(ws).map((r) => r.baselines)).toEqual([key, key, '']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IndexRow, indexNumber, readIndex } from './experiment-index';
+import { BaselineSet, readBaselineSets } from './baselines';
 import { SubmissionError } from './submission-error';
 import { timestampToIso } from './timestamp';
 
@@ -32,6 +33,10 @@ export interface LeaderboardRow {
   rougeL: number | null;
   /** The index `metric` cell (`mean/mean/mecab`); rows are ranked only against rows of the same metric. */
   metric: string;
+  /** The index `baselines` cell: the key of the dev set's trivial baselines (prediction/baselines/<key>.json); '' when none. */
+  baselines: string;
+  /** The score is not above the best trivial baseline of its dev set; null when no baselines are known. */
+  below_baseline: boolean | null;
   step: number | null;
   strategy: string;
   checkpoint: string;
@@ -63,6 +68,8 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     rouge2: indexNumber(r.rouge2),
     rougeL: indexNumber(r.rougeL),
     metric: r.metric,
+    baselines: r.baselines,
+    below_baseline: null,
     step: indexNumber(r.step),
     strategy: r.strategy,
     checkpoint: r.checkpoint,
@@ -107,6 +114,14 @@ export interface LeaderboardGroup {
   /** The `metric` label ('' for rows that recorded none: failed or unscored rows, or an old `--metrics` file). */
   metric: string;
   rows: LeaderboardRow[];
+  /** The trivial baselines of the dev sets of the group's rows (reference rows; not ranked). */
+  baselines: BaselineSet[];
+}
+
+/** The row's score is not above the best baseline of its dev set; null when its baselines are unknown. */
+function belowBaseline(r: { score: number | null; baselines: string }, sets: Map<string, BaselineSet>): boolean | null {
+  const set = sets.get(r.baselines);
+  return set && r.score !== null ? !(r.score > set.best_score) : null;
 }
 
 /**
@@ -124,7 +139,9 @@ export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOption
   const newest = scored.reduce<(typeof rows)[number] | null>((a, b) => (!a || b.timestamp > a.timestamp ? b : a), null);
   if (opts.sortBy === 'public') {
     const picked = opts.all ? rows : bestPerExperiment(rows);
-    return [{ metric: newest?.metric ?? '', rows: picked.map((r, j) => ({ rank: j + 1, ...r })) }];
+    // Ranked by the competition's own score: the dev baselines are not shown, rows are still flagged.
+    const sets = readBaselineSets(workspaceRoot, picked.map((r) => r.baselines));
+    return [{ metric: newest?.metric ?? '', rows: picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), baselines: [] }];
   }
   const rest = [...new Set(scored.map((r) => r.metric))].filter((m) => m !== newest?.metric).sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1));
   const metrics = [newest?.metric ?? '', ...rest];
@@ -132,7 +149,8 @@ export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOption
     // Unscored rows say nothing about a metric: they close the first group, as before metrics were recorded.
     const mine = rows.filter((r) => (r.score !== null ? r.metric === metric : i === 0));
     const picked = opts.all ? mine : bestPerExperiment(mine);
-    return { metric, rows: picked.map((r, j) => ({ rank: j + 1, ...r })) };
+    const sets = readBaselineSets(workspaceRoot, picked.map((r) => r.baselines));
+    return { metric, rows: picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), baselines: [...sets.values()] };
   });
 }
 

@@ -15,6 +15,7 @@ import { toolVersions } from './tool-versions';
 import { TrackerRun, formatTrackers } from './trackers';
 import { validateSubmission } from './validate-submission';
 import { formatFindings } from './degenerate-check';
+import { baselineSetOf, baselinesPath } from './baselines';
 
 export interface DevScores {
   score: number;
@@ -142,6 +143,8 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
   const predictionsSha256 = sha256(outputText);
   const meta = opts.metadata;
   const devScores = devScoresOf(meta);
+  // The trivial baselines of the dev set, when infer computed them (dev-score.json `baselines`).
+  const baselines = baselineSetOf((devScores as { baselines?: unknown } | null)?.baselines);
   const now = opts.now ?? new Date();
   const ts = submissionTimestamp(now);
   const git = gitInfo(root);
@@ -216,6 +219,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
         rouge2: num(devScores?.rouge2),
         rougeL: num(devScores?.rougeL),
         metric: devScores ? metricLabelOf(devScores) : '',
+        baselines: baselines?.key ?? '',
         strategy: str(get(meta.inference, 'strategy_used')),
         config_hash: meta.configHash ?? str(get(meta.config, 'config_hash')),
         predictions_sha256: predictionsSha256,
@@ -233,6 +237,8 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
       const staged = stageAll([
         ...(historyPath ? [{ path: historyPath, data: outputText }] : []),
         ...(updateLatest ? [{ path: latestPath, data: outputText }] : []),
+        // The same key always holds the same set: rewriting it is harmless.
+        ...(baselines ? [{ path: baselinesPath(root, baselines.key), data: `${JSON.stringify(baselines, null, 2)}\n` }] : []),
         { path: idxPath, data: appendIndexText(index, row) },
       ]);
       // Renames only from here (they need no space). latest_output.csv is renamed under the lock,
