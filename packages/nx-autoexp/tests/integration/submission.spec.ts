@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { prng } from '../support/prng';
 
 // The contract (docs/architecture.md), spelled out so a changed column list fails here.
-const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,metric,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,warnings,note,public_score,private_score,submitted_at'.split(',');
+const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,metric,baselines,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,warnings,note,public_score,private_score,submitted_at'.split(',');
 
 const PKG = resolve(__dirname, '..', '..');
 const ROOT = resolve(PKG, '..', '..');
