@@ -6,9 +6,10 @@ import type { FailureRecord } from '../core/pipeline/failure-record';
 export interface StepOptions {
   experiment: string;
   smoke?: boolean;
+  fresh?: boolean;
 }
 
 /** Shared executor body: the same task wrapper `autoexp step` uses, with Nx's context. */
 export async function runStep(context: ExecutorContext, target: FailureRecord['target'], options: StepOptions, step: (ctx: StepContext) => Promise<unknown>): Promise<{ success: boolean }> {
-  return { success: await runPipelineStep({ workspaceRoot: context.root, target, experiment: options.experiment, smoke: options.smoke }, step) };
+  return { success: await runPipelineStep({ workspaceRoot: context.root, target, experiment: options.experiment, smoke: options.smoke, fresh: options.fresh }, step) };
 }

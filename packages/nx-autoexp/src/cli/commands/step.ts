@@ -17,6 +17,7 @@ options:
   --runName NAME         set by the plugin (outputs live in runs/<runName>/); checked, not needed
   --strategy NAME        infer: run only this inference strategy
   --latest[=true|false]  submit, smoke only: also update prediction/latest_output.csv
+  --fresh[=true|false]   train: start a new run even when an interrupted one could be resumed
   --args-stdin           also read options from stdin, split by POSIX quoting without
                          any expansion (how the nx targets pass what nx forwards)
 
@@ -25,7 +26,7 @@ exit: 0 done, 1 the step failed (the reason is printed and recorded for
 
 const STEPS = ['train', 'infer', 'submit'] as const;
 type Step = (typeof STEPS)[number];
-const FLAGS = ['smoke', 'latest', 'help'];
+const FLAGS = ['smoke', 'latest', 'fresh', 'help'];
 
 /** Nx's run-commands forwards options as --key=value, so flags arrive as --smoke=false; a person types --smoke. */
 function flagValue(name: string, v: string | undefined): boolean {
@@ -72,6 +73,7 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
       smoke: { type: 'string' },
       strategy: { type: 'string' },
       latest: { type: 'string' },
+      fresh: { type: 'string' },
       help: { type: 'string' },
     },
   });
@@ -85,6 +87,8 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
   if (!experiment) throw new UserError('--experiment NAME is required (the folder under experiments/)', 2);
   const smoke = flagValue('smoke', values.smoke);
   const latest = flagValue('latest', values.latest);
+  const fresh = flagValue('fresh', values.fresh);
+  if (fresh && name !== 'train') throw new UserError(`--fresh only applies to train, not ${name}`, 2);
   if (values.strategy !== undefined && name !== 'infer') throw new UserError(`--strategy only applies to infer, not ${name}`, 2);
   if (latest && name !== 'submit') throw new UserError(`--latest only applies to submit, not ${name}`, 2);
   // The plugin derives outputs from runName; the step derives its paths from experiment + smoke. They must agree.
@@ -92,7 +96,7 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
   if (values.runName !== undefined && values.runName !== expected) throw new UserError(`--runName ${values.runName} does not match --experiment ${experiment}${smoke ? ' --smoke' : ''} (expected ${expected}); the outputs Nx caches would be the wrong folder`, 2);
 
   const ok = await runPipelineStep(
-    { workspaceRoot: io.cwd, target: name, experiment, smoke, out: (t) => io.stdout(t.replace(/\n$/, '')), err: (t) => io.stderr(t.replace(/\n$/, '')) },
+    { workspaceRoot: io.cwd, target: name, experiment, smoke, fresh, out: (t) => io.stdout(t.replace(/\n$/, '')), err: (t) => io.stderr(t.replace(/\n$/, '')) },
     (ctx) => RUNNERS[name](ctx, { strategy: values.strategy, latest }),
   );
   return ok ? 0 : 1;

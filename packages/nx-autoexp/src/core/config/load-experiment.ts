@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, ConfigErrors } from './config-error';
 import { deepMerge } from './deep-merge';
 import { hashValue } from './hash';
+import { trainComputeKeys } from './run-control-keys';
 import { describeSchemaErrors, experimentValidator } from './schema';
 import { YamlSource, hasPath, lineOf, readYamlSource } from './yaml-source';
 import type { ExperimentConfig, ResolvedExperiment } from './types';
@@ -132,7 +133,7 @@ export function sectionHashes(c: ExperimentConfig): { train: string; infer: stri
   return {
     // gpus: one device trains as before the key existed (same key); several (DDP) change the batch, so retrain.
     // Inference gives the same predictions on any number of devices.
-    train: hashValue({ data: { dir: d.dir, train: d.train, dev: d.dev }, model: c.model, preprocess: c.preprocess, train: { ...c.train, gpus: c.train.gpus > 1 ? c.train.gpus : undefined }, checkpoint: c.checkpoint, metric: c.metric }),
+    train: hashValue({ data: { dir: d.dir, train: d.train, dev: d.dev }, model: c.model, preprocess: c.preprocess, train: { ...trainComputeKeys(c.train), gpus: c.train.gpus > 1 ? c.train.gpus : undefined }, checkpoint: c.checkpoint, metric: c.metric }),
     // The metric picks the best checkpoint (eval_score) and forms the dev score.
     infer: hashValue({ data: { dir: d.dir, dev: d.dev, test: d.test, test_references: d.test_references }, infer: { ...c.infer, gpus: undefined }, metric: c.metric }),
     submit: hashValue({ data: { dir: d.dir, sample_submission: d.sample_submission }, submit: c.submit }),

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { dataPath } from './data-paths';
+import { RUN_CONTROL_KEYS } from './run-control-keys';
 import type { ResolvedExperiment } from './types';
 
 /** Default special tokens: DialogSum speakers and PII masks (added to the tokenizer). */
@@ -34,7 +35,7 @@ export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperime
     },
     model: c.model,
     preprocess: { ...c.preprocess, special_tokens: c.preprocess.special_tokens ?? DEFAULT_SPECIAL_TOKENS },
-    train: { ...withoutKeys(c.train, ['command', 'gpus']), output_dir: outputDir, run_dir: join(outputDir, runId) },
+    train: { ...withoutKeys(c.train, ['command', 'gpus', ...RUN_CONTROL_KEYS]), output_dir: outputDir, run_dir: join(outputDir, runId) },
     checkpoint: c.checkpoint,
     metric: c.metric,
     infer: withoutKeys(c.infer, ['gpus']),

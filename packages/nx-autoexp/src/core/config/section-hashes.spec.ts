@@ -23,6 +23,10 @@ const EXPECTED: Record<string, Target[]> = {
   model: ['train'],
   preprocess: ['train'],
   train: ['train'],
+  // How a run is run (resume, save on Ctrl-C), not what it computes.
+  'train.resume': [],
+  'train.save_on_interrupt': [],
+  'train.interrupt_grace_s': [],
   checkpoint: ['train'],
   metric: ['train', 'infer'], // picks the best checkpoint (eval_score) and scores dev
   infer: ['infer'],

@@ -51,7 +51,7 @@ export interface ExperimentConfig {
     quantization: 'none' | '4bit';
   };
   preprocess: { prefix: string; max_source_length: number; max_target_length: number; special_tokens?: string[] };
-  train: Record<string, unknown> & { command: string | null; output_dir: string; gpus: number };
+  train: Record<string, unknown> & { command: string | null; output_dir: string; gpus: number; resume: 'auto' | 'never'; save_on_interrupt: boolean; interrupt_grace_s: number };
   checkpoint: { policy: 'best' | 'latest' | 'path'; path: string | null; metric: string; mode: 'max' | 'min' };
   infer: {
     batch_size: number;

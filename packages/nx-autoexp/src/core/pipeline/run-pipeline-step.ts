@@ -20,6 +20,8 @@ export interface PipelineStepRun {
   target: FailureRecord['target'];
   experiment: string;
   smoke?: boolean;
+  /** train: a new run, never a resumed one. */
+  fresh?: boolean;
   /** Where lines go; the process's stdout/stderr by default. */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -48,7 +50,7 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke });
+    await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh });
     if (target === 'submit') clearStepFailure(workspaceRoot, `exp-${experiment}`, smoke);
     return true;
   } catch (err) {

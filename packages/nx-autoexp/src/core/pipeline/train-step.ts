@@ -18,8 +18,9 @@ import { PipelineError } from './pipeline-error';
 import { fillPlaceholders } from './placeholders';
 import { formatTrainerEvent, parseTrainerEvent } from './progress-events';
 import { resolvePython, trainerEnv } from './python';
+import { planResume } from './resume-plan';
 import { runPaths } from './run-paths';
-import { describeExit } from './trainer-exit-codes';
+import { INTERRUPTED_EXIT, describeExit } from './trainer-exit-codes';
 
 export interface StepContext {
   workspaceRoot: string;
@@ -30,6 +31,8 @@ export interface StepContext {
   runner?: ProcessRunner;
   /** A smoke run: a few steps on a small slice, recorded apart from real runs. */
   smoke?: boolean;
+  /** train --fresh: a new run even when an interrupted one could be resumed. */
+  fresh?: boolean;
 }
 
 /** The real path of `p`, also when its tail does not exist yet (realpath of the nearest existing ancestor). */
@@ -108,8 +111,10 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
   const { workspaceRoot: root, experiment, log } = ctx;
   const smoke = !!ctx.smoke;
   const paths = runPaths(experiment, ctx.smoke);
-  const runId = freeRunId(resolve(root, exp.outputDir), newRunId(exp.hashes.train), smoke);
-  const resolved = ctx.smoke ? applySmoke(buildResolvedConfig(root, exp, runId)) : buildResolvedConfig(root, exp, runId);
+  const resume = planResume(root, exp, ctx);
+  const runId = resume?.runId ?? freeRunId(resolve(root, exp.outputDir), newRunId(exp.hashes.train), smoke);
+  const built = ctx.smoke ? applySmoke(buildResolvedConfig(root, exp, runId)) : buildResolvedConfig(root, exp, runId);
+  const resolved = withRunControl(built, exp, resume);
   const configPath = join(root, paths.resolvedConfig);
   writeJsonAtomic(configPath, resolved);
   const train = resolved.train as { output_dir: string; run_dir: string };
@@ -146,12 +151,15 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
       const trainerArgs = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
       args = nproc > 1 ? torchrunArgs(nproc, trainerArgs) : trainerArgs;
     }
-    log(`train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}${nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : ''}`);
+    const torchrun = nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : '';
+    log(`${resume ? resume.line : `train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`}${torchrun}`);
     const runner = leaseRunner(ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log }), lease);
     res = await runner(command, args, {
       cwd: root,
       env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}), ...lease.env },
       signal: ctx.signal,
+      // On Ctrl-C the trainer saves a checkpoint at its next step first (train.save_on_interrupt).
+      killGraceMs: exp.config.train.save_on_interrupt ? exp.config.train.interrupt_grace_s * 1000 : undefined,
       tailLines: nproc > 1 ? 60 : 30, // torchrun appends its own failure summary
       onStdoutLine: (line) => {
         const ev = parseTrainerEvent(line);
@@ -164,7 +172,10 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
     lease.release();
   }
   if (userCommand) recordUserRun(train.run_dir, { run_id: runId, experiment, config_hash: exp.hashes.train, started_at: startedAt, exitCode: res.aborted ? null : res.exitCode });
-  if (res.aborted) throw new PipelineError('training was interrupted; nothing was cached', `run it again: ${rerunCommand(experiment, 'train', smoke)}`);
+  if (res.aborted || res.exitCode === INTERRUPTED_EXIT) {
+    const saved = res.exitCode === INTERRUPTED_EXIT ? 'the trainer saved a checkpoint first; ' : '';
+    throw new PipelineError(`training was interrupted; ${saved}nothing was cached`, `run it again to resume: ${rerunCommand(experiment, 'train', smoke)} (--fresh starts over)`);
+  }
   if (res.exitCode !== 0) {
     const worker = nproc > 1 && res.exitCode === 1 ? torchrunWorkerExit(res.tail) : null;
     throw new PipelineError(
@@ -229,6 +240,20 @@ function recordUserRun(runDir: string, r: { run_id: string; experiment: string; 
     finished_at: new Date().toISOString(),
     written_by: 'autoexp (train.command)',
   });
+}
+
+/**
+ * The trainer's run_control section (docs/architecture.md): resume point and
+ * interruption behaviour, kept out of `train` and so out of the config hash.
+ * A resumed run keeps its own folder, wherever it sits under output_dir.
+ */
+function withRunControl(resolved: Record<string, unknown>, exp: ResolvedExperiment, resume: ReturnType<typeof planResume>): Record<string, unknown> {
+  const train = resolved.train as Record<string, unknown>;
+  return {
+    ...resolved,
+    train: resume ? { ...train, run_dir: resume.runDir } : train,
+    run_control: { resume_from_checkpoint: resume?.checkpoint ?? null, save_on_interrupt: exp.config.train.save_on_interrupt, disk_check: true },
+  };
 }
 
 /** Smoke settings: enough to prove the pipeline works end to end, in seconds to minutes. */

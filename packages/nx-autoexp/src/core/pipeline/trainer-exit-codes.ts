@@ -9,8 +9,13 @@ export const TRAINER_EXIT: Record<number, string> = {
   5: 'bad checkpoint (no weights or unreadable)',
   6: 'CUDA out of memory even at batch size 1',
   7: 'a missing optional dependency or hardware (bitsandbytes, CUDA)',
+  8: 'interrupted (SIGINT/SIGTERM/SIGUSR1) after saving a checkpoint; run train again to resume',
+  9: 'not enough disk space for the run\'s checkpoints (see the numbers above)',
   127: 'the command was not found',
 };
+
+/** The trainer stopped on a signal after saving a checkpoint (autoexp_trainer/interrupt.py). */
+export const INTERRUPTED_EXIT = 8;
 
 /** A user command runs under /bin/sh, which reports a child killed by signal N as exit 128+N. */
 function shellSignal(code: number): string | null {

@@ -4,4 +4,6 @@ export interface TrainExecutorSchema {
   runName?: string;
   /** Smoke run: a few steps on a small slice; separate cache and outputs; marked in the index. */
   smoke?: boolean;
+  /** A new run even when an interrupted one could be resumed. */
+  fresh?: boolean;
 }
