@@ -5,18 +5,22 @@ asks the HF Trainer to save a checkpoint and stop, so the checkpoint is a
 normal one (model, optimizer, scheduler, RNG, trainer_state) that
 `resume_from_checkpoint` continues from. SLURM sends SIGUSR1 before a time
 limit (--signal=USR1@<s>); the orchestrator sends SIGTERM on Ctrl-C and waits
-a grace period before SIGKILL. A second signal exits at once.
+a grace period before SIGKILL. A second signal exits at once, unless it comes
+within SAME_INTERRUPT_S of the first: one Ctrl-C reaches the trainer more than
+once (nx kills its task's process tree, and the orchestrator stops its child).
 """
 
 from __future__ import annotations
 
 import signal
+import time
 
 from transformers import TrainerCallback
 
 from .errors import TrainerError
 from .logging_utils import warn
 
+SAME_INTERRUPT_S = 3.0
 SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGUSR1")) if s is not None)
 
 
@@ -29,13 +33,17 @@ class TrainingInterrupted(TrainerError):
 class SaveOnInterruptCallback(TrainerCallback):
     def __init__(self):
         self.signal_name: str | None = None
+        self._first_at = 0.0
         self.saved_step: int | None = None
         self._previous: dict[int, object] = {}
 
     def _handler(self, signum, frame):
         if self.signal_name is not None:
-            raise SystemExit(128 + signum)  # second signal: the user insists
+            if time.monotonic() - self._first_at < SAME_INTERRUPT_S:
+                return  # the same interruption, passed on by another process
+            raise SystemExit(128 + signum)  # a later second signal: the user insists
         self.signal_name = signal.Signals(signum).name
+        self._first_at = time.monotonic()
         warn(f"{self.signal_name} received: saving a checkpoint at the next step, then stopping "
              f"(send it again to stop at once)")
 
