@@ -90,6 +90,8 @@ describe('resume (real nx, real trainer)', () => {
     const beforeKill = Math.max(...steps(run));
     expect(beforeKill).toBeGreaterThanOrEqual(60);
 
+    // The killed task's training lock is taken over 10 s after its holder died (core/pipeline training lock).
+    await sleep(11_000);
     // 2. Rerun; Ctrl-C it once it has trained a little past its resume point.
     const second = ws.spawnNx(['run', 'exp-resume:train']);
     let secondDone = false;

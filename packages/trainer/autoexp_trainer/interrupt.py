@@ -24,6 +24,19 @@ SAME_INTERRUPT_S = 3.0
 SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGUSR1")) if s is not None)
 
 
+_early: list[str] = []
+
+
+def catch_early_signals() -> None:
+    """SLURM may send SIGUSR1 before training starts (its timing is coarse, up to a minute early):
+    remember it instead of dying by its default action; the callback acts on it at the first step."""
+    if hasattr(signal, "SIGUSR1"):
+        try:
+            signal.signal(signal.SIGUSR1, lambda signum, frame: _early.append(signal.Signals(signum).name))
+        except ValueError:  # not the main thread
+            pass
+
+
 class TrainingInterrupted(TrainerError):
     """Stopped by a signal after saving a checkpoint; running train again resumes from it."""
 
@@ -48,6 +61,9 @@ class SaveOnInterruptCallback(TrainerCallback):
              f"(send it again to stop at once)")
 
     def on_train_begin(self, args, state, control, **kwargs):
+        if _early and self.signal_name is None:
+            self.signal_name, self._first_at = _early[0], time.monotonic()
+            warn(f"{self.signal_name} received before training started: saving a checkpoint at the first step, then stopping")
         for s in SIGNALS:
             try:
                 self._previous[s] = signal.signal(s, self._handler)

@@ -45,6 +45,10 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config)
     control = load_run_control(args.config)
+    if control.save_on_interrupt:
+        from ..interrupt import catch_early_signals
+
+        catch_early_signals()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Under torchrun only rank 0 reports progress (the others would repeat every line).
     emitter = EventEmitter(sys.stdout if is_main_process() else open(os.devnull, "w"))

@@ -22,6 +22,10 @@ export interface SlurmConfig {
   extra_args: string[];
   setup: string[];
   poll_interval_s: number;
+  /** Train jobs get SIGUSR1 this long before their time limit; null: none. */
+  signal_s: number | null;
+  requeue: boolean;
+  max_requeue: number;
 }
 
 /** The leaderboard's rules (`competition` in config/base.yaml), read by `autoexp lb`. */

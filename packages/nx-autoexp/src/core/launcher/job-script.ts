@@ -34,6 +34,8 @@ export interface JobScriptInput {
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Ask for SIGUSR1 `cfg.signal_s` before the time limit (train jobs: the trainer saves on it). */
+  signalBeforeEnd?: boolean;
 }
 
 /** Output file patterns (slurm replaces %j with the job id). */
@@ -54,7 +56,7 @@ function sbatchValue(what: string, v: string): string {
   return /\s/.test(v) ? `"${v}"` : v;
 }
 
-export function sbatchDirectives(input: Pick<JobScriptInput, 'cfg' | 'jobName' | 'jobDir'>): string[] {
+export function sbatchDirectives(input: Pick<JobScriptInput, 'cfg' | 'jobName' | 'jobDir' | 'signalBeforeEnd'>): string[] {
   const { cfg, jobName, jobDir } = input;
   const lines: string[] = [];
   const opt = (flag: string, what: string, v: string | number | null | undefined) => {
@@ -73,6 +75,8 @@ export function sbatchDirectives(input: Pick<JobScriptInput, 'cfg' | 'jobName' |
   opt('time', 'time', cfg.time);
   opt('account', 'account', cfg.account);
   opt('qos', 'qos', cfg.qos);
+  // B: the batch shell, which exec made the command itself (there is no srun step to signal).
+  if (input.signalBeforeEnd && cfg.signal_s) opt('signal', 'signal_s', `B:USR1@${cfg.signal_s}`);
   for (const a of cfg.extra_args ?? []) {
     if (!/^--?[A-Za-z]/.test(a.trim())) {
       throw new JobScriptError(`slurm.extra_args entry ${JSON.stringify(a)} is not an sbatch option: write each as one option, e.g. "--constraint=a100"`);

@@ -53,6 +53,8 @@ export interface SlurmRunnerOptions {
   cancelWaitMs?: number;
   /** Runs the slurm client commands (tests swap it); default runSlurmCommand. */
   exec?: CommandRunner;
+  /** Train jobs: SIGUSR1 slurm.signal_s before the time limit (job-script.ts). */
+  signalBeforeEnd?: boolean;
 }
 
 /** A sleep that an abort can cut short, so Ctrl-C is acted on at once rather than after a poll interval. */
@@ -132,7 +134,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
     // 1. The job script.
     let script: string;
     try {
-      script = buildJobScript({ cfg, jobName: opts.jobName, jobDir, command, args, cwd: resolve(options.cwd ?? process.cwd()), env: options.env ?? process.env });
+      script = buildJobScript({ cfg, jobName: opts.jobName, jobDir, signalBeforeEnd: opts.signalBeforeEnd, command, args, cwd: resolve(options.cwd ?? process.cwd()), env: options.env ?? process.env });
     } catch (err) {
       if (err instanceof JobScriptError) return fail(1, `slurm: ${err.message}`);
       throw err;

@@ -19,6 +19,7 @@ import { fillPlaceholders } from './placeholders';
 import { formatTrainerEvent, parseTrainerEvent } from './progress-events';
 import { resolvePython, trainerEnv } from './python';
 import { planResume } from './resume-plan';
+import { requeueing } from '../launcher/requeue';
 import { runPaths } from './run-paths';
 import { INTERRUPTED_EXIT, describeExit } from './trainer-exit-codes';
 
@@ -153,7 +154,17 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
     }
     const torchrun = nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : '';
     log(`${resume ? resume.line : `train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`}${torchrun}`);
-    const runner = leaseRunner(ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log }), lease);
+    const base = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log, signalBeforeEnd: !userCommand && exp.config.train.save_on_interrupt });
+    // slurm.requeue: a job cut short by its time limit is submitted again, from a fresh resume point.
+    const retry = () => {
+      const again = planResume(root, exp, { smoke: ctx.smoke });
+      if (!again || again.runId !== runId) return false;
+      writeJsonAtomic(configPath, withRunControl(built, exp, again));
+      log(again.line);
+      return true;
+    };
+    const requeued = exp.config.launcher === 'slurm' && !userCommand ? requeueing(base, exp.config.slurm, { log, interruptedExit: INTERRUPTED_EXIT, prepareRetry: retry }) : base;
+    const runner = leaseRunner(requeued, lease);
     res = await runner(command, args, {
       cwd: root,
       env: { ...trainerEnv(ctx.env ?? process.env), AUTOEXP_EVENTS_ONLY: '1', ...(ctx.smoke ? { AUTOEXP_SMOKE: '1' } : {}), ...lease.env },

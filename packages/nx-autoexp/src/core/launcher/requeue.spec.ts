@@ -1,0 +1,56 @@
+import type { RunProcessResult } from '../process/run-process';
+import { requeueing, shouldRequeue } from './requeue';
+import { sbatchDirectives } from './job-script';
+
+const end = (state: string | null, exitCode: number | null, extra: Partial<RunProcessResult> = {}) =>
+  ({ exitCode, signal: null, timedOut: false, aborted: false, durationMs: 1, tail: [], stderrTail: [], state, jobId: String(Math.random()).slice(2, 6), ...extra }) as RunProcessResult;
+
+function scripted(ends: RunProcessResult[]) {
+  const calls: number[] = [];
+  const runner = async () => {
+    calls.push(calls.length);
+    return ends[Math.min(calls.length - 1, ends.length - 1)];
+  };
+  return { runner, calls };
+}
+
+describe('slurm requeue', () => {
+  it('resubmits after TIMEOUT / PREEMPTED / a save on the signal, until COMPLETED', async () => {
+    const { runner, calls } = scripted([end('TIMEOUT', 0), end('FAILED', 8), end('PREEMPTED', 0), end('COMPLETED', 0)]);
+    const lines: string[] = [];
+    let prepared = 0;
+    const res = await requeueing(runner, { requeue: true, max_requeue: 5 }, { log: (l) => lines.push(l), interruptedExit: 8, prepareRetry: () => ++prepared > 0 })('python', []);
+    expect(res.exitCode).toBe(0);
+    expect(calls).toHaveLength(4);
+    expect(prepared).toBe(3);
+    expect(lines.map((l) => l.replace(/job \d+/, 'job N'))).toEqual([
+      'slurm: job N ended TIMEOUT; requeue 1 of 5: submitting again, resuming from the newest checkpoint',
+      'slurm: job N ended stopped after saving on the time-limit signal; requeue 2 of 5: submitting again, resuming from the newest checkpoint',
+      'slurm: job N ended PREEMPTED; requeue 3 of 5: submitting again, resuming from the newest checkpoint',
+    ]);
+  });
+
+  it('stops at max_requeue, when nothing can be resumed, and never for a real failure, Ctrl-C or requeue: false', async () => {
+    const timeouts = scripted([end('TIMEOUT', 0)]);
+    const lines: string[] = [];
+    const res = await requeueing(timeouts.runner, { requeue: true, max_requeue: 2 }, { log: (l) => lines.push(l), interruptedExit: 8, prepareRetry: () => true })('python', []);
+    expect(timeouts.calls).toHaveLength(3);
+    expect((res as { state?: string }).state).toBe('TIMEOUT');
+    expect(lines[2]).toMatch(/not requeued: slurm.max_requeue \(2\) reached/);
+    const nothing = scripted([end('TIMEOUT', 0)]);
+    await requeueing(nothing.runner, { requeue: true, max_requeue: 2 }, { log: () => undefined, interruptedExit: 8, prepareRetry: () => false })('python', []);
+    expect(nothing.calls).toHaveLength(1);
+    expect(shouldRequeue(end('FAILED', 4), 8)).toBe(false);
+    expect(shouldRequeue(end('CANCELLED', 0, { aborted: true }), 8)).toBe(false);
+    const off = scripted([end('TIMEOUT', 0)]);
+    await requeueing(off.runner, { requeue: false, max_requeue: 2 }, { log: () => undefined, interruptedExit: 8, prepareRetry: () => true })('python', []);
+    expect(off.calls).toHaveLength(1);
+  });
+
+  it('train jobs ask for SIGUSR1 signal_s before the limit, on the batch shell', () => {
+    const cfg = { partition: null, gpus: null, cpus: null, mem: null, time: '00:10:00', account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 5, signal_s: 90, requeue: true, max_requeue: 3 };
+    expect(sbatchDirectives({ cfg, jobName: 'j', jobDir: '/j', signalBeforeEnd: true })).toContain('#SBATCH --signal=B:USR1@90');
+    expect(sbatchDirectives({ cfg, jobName: 'j', jobDir: '/j' }).some((l) => l.includes('--signal'))).toBe(false);
+    expect(sbatchDirectives({ cfg: { ...cfg, signal_s: null }, jobName: 'j', jobDir: '/j', signalBeforeEnd: true }).some((l) => l.includes('--signal'))).toBe(false);
+  });
+});
