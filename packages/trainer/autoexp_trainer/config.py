@@ -1,8 +1,11 @@
 """Read and validate the resolved config JSON (docs/architecture.md).
 
-The orchestrator has already validated the YAML against its schema; this
-module re-checks what the trainer relies on so a hand-written or stale JSON
-fails early with exit code 4 and the key path, instead of deep inside HF.
+The orchestrator has already validated the YAML against its schema and
+filled the schema's defaults; this module re-checks what the trainer relies on
+so a hand-written or stale JSON fails early with exit code 4 and the key path,
+instead of deep inside HF. It keeps no defaults of its own: a key missing from
+a hand-written JSON takes the schema's default (schema_defaults.py), and
+`null` means "not set" wherever the schema allows it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .logging_utils import warn
-from .preprocess import DEFAULT_SPECIAL_TOKENS
+from .schema_defaults import fill_defaults
 from .scoring import Metric
 
 _MISSING = object()
@@ -31,16 +34,16 @@ class DataPaths:
 
 @dataclass
 class LoraSpec:
-    r: int = 8
-    alpha: float = 16
-    dropout: float = 0.05
-    target_modules: list[str] | None = None
+    r: int
+    alpha: float
+    dropout: float
+    target_modules: list[str] | None
 
 
 @dataclass
 class TokenizerSpec:
-    name_or_path: str | None = None
-    vocab_size: int = 3000
+    name_or_path: str | None
+    vocab_size: int
 
 
 @dataclass
@@ -57,44 +60,56 @@ class ModelSpec:
 
 @dataclass
 class PreprocessSpec:
-    prefix: str = ""
-    max_source_length: int = 512
-    max_target_length: int = 100
-    special_tokens: list[str] = field(default_factory=lambda: list(DEFAULT_SPECIAL_TOKENS))
-    prompt_template: str | None = None
+    prefix: str
+    max_source_length: int
+    max_target_length: int
+    special_tokens: list[str]
+    prompt_template: str | None
+    use_chat_template: bool
 
 
 @dataclass
 class TrainSpec:
     output_dir: str
     run_dir: str
-    num_train_epochs: float = 3
-    max_steps: int = -1
-    learning_rate: float = 5e-4
-    per_device_train_batch_size: int | str = 8
-    per_device_eval_batch_size: int = 16
-    gradient_accumulation_steps: int = 1
-    warmup_ratio: float = 0.0
-    weight_decay: float = 0.0
-    lr_scheduler_type: str = "linear"
-    eval_strategy: str = "steps"
-    eval_steps: int = 20
-    save_steps: int = 20
-    logging_steps: int = 5
-    save_total_limit: int | None = 2
-    load_best_model_at_end: bool = True
-    metric_for_best_model: str = "score"
-    greater_is_better: bool = True
-    early_stopping_patience: int | None = None
-    seed: int = 42
-    fp16: bool = False
-    bf16: bool = False
-    max_train_samples: int | None = None
-    max_eval_samples: int | None = None
-    generation_max_length: int = 64
-    generation_num_beams: int = 1
-    report_to: str | list[str] = "none"
+    num_train_epochs: float
+    max_steps: int
+    learning_rate: float
+    per_device_train_batch_size: int | str
+    per_device_eval_batch_size: int
+    gradient_accumulation_steps: int
+    warmup_ratio: float
+    weight_decay: float
+    lr_scheduler_type: str
+    eval_strategy: str
+    eval_steps: int | None
+    save_steps: int | None
+    logging_steps: int
+    save_total_limit: int | None
+    load_best_model_at_end: bool
+    metric_for_best_model: str
+    greater_is_better: bool | None  # None: HF's rule (False for *loss, else True)
+    early_stopping_patience: int | None
+    seed: int
+    fp16: bool
+    bf16: bool
+    max_train_samples: int | None
+    max_eval_samples: int | None
+    generation_max_length: int | None
+    generation_num_beams: int | None
+    generation_no_repeat_ngram_size: int | None
+    report_to: str | list[str]
     extra_args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EvalDecoding:
+    """How evaluation during training generates: the train.generation_* keys where set, else the
+    first infer strategy's settings, so eval_score is the score the submission's decoder gets."""
+    max_new_tokens: int
+    num_beams: int
+    no_repeat_ngram_size: int
+    source: str  # where the values came from, for the log line
 
 
 @dataclass
@@ -106,6 +121,7 @@ class ResolvedConfig:
     model: ModelSpec
     preprocess: PreprocessSpec
     train: TrainSpec
+    eval_decoding: EvalDecoding
     source: str = "<memory>"
     metric: Metric = field(default_factory=Metric)  # how eval_score is formed (scoring.Metric)
 
@@ -167,39 +183,46 @@ class _Section:
 
 # ---------------------------------------------------------------- parsing
 
+_STR_OR_NULL = (str, type(None))
+
+
+def _positive_or_null(s: _Section, name: str, allow_zero: bool = False) -> int | None:
+    value = s.get(name, (int, type(None)))
+    if value is not None and (value < 0 or (value == 0 and not allow_zero)):
+        raise s.fail(name, f"must be a positive integer or null, got {value}")
+    return value
+
+
 def _parse_data(s: _Section) -> DataPaths:
     return DataPaths(
         train=s.get("train", (str,)),
-        dev=s.get("dev", (str, type(None)), None),
-        test=s.get("test", (str, type(None)), None),
-        sample_submission=s.get("sample_submission", (str, type(None)), None),
-        test_references=s.get("test_references", (str, type(None)), None),
+        dev=s.get("dev", _STR_OR_NULL, None),
+        test=s.get("test", _STR_OR_NULL, None),
+        sample_submission=s.get("sample_submission", _STR_OR_NULL, None),
+        test_references=s.get("test_references", _STR_OR_NULL, None),
     )
 
 
 def _parse_model(s: _Section) -> ModelSpec:
     mtype = s.choice("type", ("seq2seq", "causal_lm"))
-    init = s.choice("init", ("pretrained", "random"), "pretrained")
-    name = s.get("name_or_path", (str, type(None)), None)
-    arch = s.get("architecture", (str, type(None)), None)
-    overrides = s.get("config_overrides", (dict,), {}) or {}
-    tok = s.get("tokenizer", (dict, type(None)), None) or {}
-    ts = _Section(tok, s.key("tokenizer"), s.source)
-    tokenizer = TokenizerSpec(
-        name_or_path=ts.get("name_or_path", (str, type(None)), None),
-        vocab_size=ts.positive("vocab_size", 3000),
-    )
-    lora_raw = s.get("lora", (dict, type(None)), None)
+    init = s.choice("init", ("pretrained", "random"))
+    name = s.get("name_or_path", _STR_OR_NULL)
+    arch = s.get("architecture", _STR_OR_NULL)
+    overrides = s.get("config_overrides", (dict,))
+    ts = s.section("tokenizer")
+    tokenizer = TokenizerSpec(name_or_path=ts.get("name_or_path", _STR_OR_NULL),
+                              vocab_size=ts.positive("vocab_size"))
+    lora_raw = s.get("lora", (dict, type(None)))
     lora = None
     if lora_raw is not None:
         ls = _Section(lora_raw, s.key("lora"), s.source)
-        targets = ls.get("target_modules", (list, str, type(None)), None)
+        targets = ls.get("target_modules", (list, str, type(None)))
         if isinstance(targets, list) and not all(isinstance(t, str) for t in targets):
             raise ls.fail("target_modules", "must be a list of module names (strings)")
-        lora = LoraSpec(r=ls.positive("r", 8), alpha=ls.get("alpha", (int, float), 16),
-                        dropout=ls.get("dropout", (float,), 0.05),
+        lora = LoraSpec(r=ls.positive("r"), alpha=ls.get("alpha", (int, float)),
+                        dropout=ls.get("dropout", (float,)),
                         target_modules=[targets] if isinstance(targets, str) else targets)
-    quant = s.choice("quantization", ("none", "4bit"), "none")
+    quant = s.choice("quantization", ("none", "4bit"))
 
     if init == "random":
         if not arch:
@@ -233,70 +256,70 @@ def _check_architecture(s: _Section, mtype: str, arch: str) -> None:
 
 
 def _parse_preprocess(s: _Section) -> PreprocessSpec:
-    special = s.get("special_tokens", (list, type(None)), None)
-    if special is None:
-        special = list(DEFAULT_SPECIAL_TOKENS)
+    special = s.get("special_tokens", (list,))
     if not all(isinstance(t, str) and t for t in special):
         raise s.fail("special_tokens", "must be a list of non-empty strings")
-    template = s.get("prompt_template", (str, type(None)), None)
+    template = s.get("prompt_template", _STR_OR_NULL)
     if template is not None and "{dialogue}" not in template:
         raise s.fail("prompt_template", "must contain the placeholder {dialogue}")
     return PreprocessSpec(
-        prefix=s.get("prefix", (str,), "") or "",
-        max_source_length=s.positive("max_source_length", 512),
-        max_target_length=s.positive("max_target_length", 100),
-        special_tokens=special,
+        prefix=s.get("prefix", (str,)),
+        max_source_length=s.positive("max_source_length"),
+        max_target_length=s.positive("max_target_length"),
+        special_tokens=list(special),
         prompt_template=template,
+        use_chat_template=s.get("use_chat_template", (bool,)),
     )
 
 
 def _parse_train(s: _Section) -> TrainSpec:
-    d = TrainSpec(output_dir="", run_dir="")
-    bs = s.get("per_device_train_batch_size", (int, str), d.per_device_train_batch_size)
+    bs = s.get("per_device_train_batch_size", (int, str))
     if isinstance(bs, str) and bs != "auto":
         raise s.fail("per_device_train_batch_size", f"must be a positive integer or \"auto\", got {bs!r}")
     if isinstance(bs, int) and bs <= 0:
         raise s.fail("per_device_train_batch_size", f"must be positive, got {bs}")
-    report_to = s.get("report_to", (str, list), "none")
     t = TrainSpec(
         output_dir=s.get("output_dir", (str,)),
         run_dir=s.get("run_dir", (str,)),
-        num_train_epochs=s.get("num_train_epochs", (int, float), d.num_train_epochs),
-        max_steps=s.get("max_steps", (int,), d.max_steps),
-        learning_rate=s.get("learning_rate", (float,), d.learning_rate),
+        num_train_epochs=s.get("num_train_epochs", (int, float)),
+        max_steps=s.get("max_steps", (int,)),
+        learning_rate=s.get("learning_rate", (float,)),
         per_device_train_batch_size=bs,
-        per_device_eval_batch_size=s.positive("per_device_eval_batch_size", d.per_device_eval_batch_size),
-        gradient_accumulation_steps=s.positive("gradient_accumulation_steps", d.gradient_accumulation_steps),
-        warmup_ratio=s.get("warmup_ratio", (float,), d.warmup_ratio),
-        weight_decay=s.get("weight_decay", (float,), d.weight_decay),
-        lr_scheduler_type=s.get("lr_scheduler_type", (str,), d.lr_scheduler_type),
-        eval_strategy=s.choice("eval_strategy", ("no", "steps", "epoch"), d.eval_strategy),
-        eval_steps=s.positive("eval_steps", d.eval_steps),
-        save_steps=s.positive("save_steps", d.save_steps),
-        logging_steps=s.positive("logging_steps", d.logging_steps),
-        save_total_limit=s.get("save_total_limit", (int, type(None)), d.save_total_limit),
-        load_best_model_at_end=s.get("load_best_model_at_end", (bool,), d.load_best_model_at_end),
-        metric_for_best_model=s.get("metric_for_best_model", (str,), d.metric_for_best_model),
-        greater_is_better=s.get("greater_is_better", (bool,), d.greater_is_better),
-        early_stopping_patience=s.get("early_stopping_patience", (int, type(None)), None),
-        seed=s.get("seed", (int,), d.seed),
-        fp16=s.get("fp16", (bool,), False),
-        bf16=s.get("bf16", (bool,), False),
-        max_train_samples=s.get("max_train_samples", (int, type(None)), None),
-        max_eval_samples=s.get("max_eval_samples", (int, type(None)), None),
-        generation_max_length=s.positive("generation_max_length", d.generation_max_length),
-        generation_num_beams=s.positive("generation_num_beams", d.generation_num_beams),
-        report_to=report_to,
-        extra_args=s.get("extra_args", (dict,), {}) or {},
+        per_device_eval_batch_size=s.positive("per_device_eval_batch_size"),
+        gradient_accumulation_steps=s.positive("gradient_accumulation_steps"),
+        warmup_ratio=s.get("warmup_ratio", (float,)),
+        weight_decay=s.get("weight_decay", (float,)),
+        lr_scheduler_type=s.get("lr_scheduler_type", (str,)),
+        eval_strategy=s.choice("eval_strategy", ("no", "steps", "epoch")),
+        eval_steps=_positive_or_null(s, "eval_steps"),
+        save_steps=_positive_or_null(s, "save_steps"),
+        logging_steps=s.positive("logging_steps"),
+        save_total_limit=_positive_or_null(s, "save_total_limit"),
+        load_best_model_at_end=s.get("load_best_model_at_end", (bool,)),
+        metric_for_best_model=s.get("metric_for_best_model", (str,)),
+        greater_is_better=s.get("greater_is_better", (bool, type(None))),
+        early_stopping_patience=_positive_or_null(s, "early_stopping_patience"),
+        seed=s.get("seed", (int,)),
+        fp16=s.get("fp16", (bool,)),
+        bf16=s.get("bf16", (bool,)),
+        max_train_samples=_positive_or_null(s, "max_train_samples"),
+        max_eval_samples=_positive_or_null(s, "max_eval_samples"),
+        generation_max_length=_positive_or_null(s, "generation_max_length"),
+        generation_num_beams=_positive_or_null(s, "generation_num_beams"),
+        generation_no_repeat_ngram_size=_positive_or_null(s, "generation_no_repeat_ngram_size", allow_zero=True),
+        report_to=s.get("report_to", (str, list)),
+        extra_args=s.get("extra_args", (dict,)),
     )
     if not 0 <= t.warmup_ratio < 1:
         raise s.fail("warmup_ratio", f"must be in [0, 1), got {t.warmup_ratio}")
     if t.max_steps == 0 or t.max_steps < -1:
         raise s.fail("max_steps", f"must be -1 (use num_train_epochs) or a positive integer, got {t.max_steps}")
-    for name in ("max_train_samples", "max_eval_samples", "early_stopping_patience", "save_total_limit"):
-        value = getattr(t, name)
-        if value is not None and value <= 0:
-            raise s.fail(name, f"must be a positive integer or null, got {value}")
+    if t.eval_strategy == "steps":
+        if t.eval_steps is None:
+            raise s.fail("eval_steps", "is needed because train.eval_strategy is 'steps' (evaluate every N "
+                                       "steps); set it, or use eval_strategy: epoch")
+        if t.save_steps is None:
+            t.save_steps = t.eval_steps  # checkpoints where the evaluations are, so the best one is kept
     if t.eval_strategy == "no":
         if t.load_best_model_at_end:
             warn("train.eval_strategy is 'no': load_best_model_at_end is turned off (nothing to compare)")
@@ -313,17 +336,50 @@ def _parse_train(s: _Section) -> TrainSpec:
     return t
 
 
+_DECODING_KEYS = (("max_new_tokens", "generation_max_length"), ("num_beams", "generation_num_beams"),
+                  ("no_repeat_ngram_size", "generation_no_repeat_ngram_size"))
+
+
+def _eval_decoding(root: _Section, t: TrainSpec) -> EvalDecoding:
+    """train.generation_* where set, else infer.strategies[0] over the infer section (the strategy
+    that writes the submission when it succeeds)."""
+    infer = root.section("infer")
+    strategies = infer.get("strategies", (list, type(None)), None) or []
+    first = strategies[0] if strategies and isinstance(strategies[0], dict) else {}
+    values: dict[str, int] = {}
+    origins: list[str] = []
+    for infer_key, train_key in _DECODING_KEYS:
+        own = getattr(t, train_key)
+        if own is not None:
+            values[infer_key] = own
+            origins.append(f"{infer_key}={own} (train.{train_key})")
+            continue
+        value = first.get(infer_key)
+        where = f"infer.strategies[0].{infer_key}"
+        if value is None:
+            value = infer.get(infer_key, (int, type(None)), None)
+            where = f"infer.{infer_key}"
+        if not isinstance(value, int) or isinstance(value, bool) or value < (0 if infer_key == "no_repeat_ngram_size" else 1):
+            raise root.fail(f"infer.{infer_key}", f"must be an integer (evaluation during training decodes "
+                                                  f"like infer), got {json.dumps(value)}")
+        values[infer_key] = value
+        origins.append(f"{infer_key}={value} ({where})")
+    return EvalDecoding(**values, source=", ".join(origins))
+
+
 def parse_config(raw: Any, source: str = "<memory>") -> ResolvedConfig:
     """Validate a decoded resolved-config object; raises ConfigError (exit 4)."""
-    root = _Section(raw, "", source)
+    root = _Section(fill_defaults(raw), "", source)
+    train = _parse_train(root.section("train"))
     cfg = ResolvedConfig(
         experiment=root.get("experiment", (str,)),
         run_id=root.get("run_id", (str,)),
         config_hash=root.get("config_hash", (str,), ""),
         data=_parse_data(root.section("data")),
         model=_parse_model(root.section("model")),
-        preprocess=_parse_preprocess(root.section("preprocess", {})),
-        train=_parse_train(root.section("train")),
+        preprocess=_parse_preprocess(root.section("preprocess")),
+        train=train,
+        eval_decoding=_eval_decoding(root, train),
         source=source,
         metric=Metric.from_dict(root.get("metric", (dict, type(None)), None), source),
     )

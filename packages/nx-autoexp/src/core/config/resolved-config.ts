@@ -3,12 +3,6 @@ import { dataPath } from './data-paths';
 import { RUN_CONTROL_KEYS } from './run-control-keys';
 import type { ResolvedExperiment } from './types';
 
-/** Default special tokens: DialogSum speakers and PII masks (added to the tokenizer). */
-export const DEFAULT_SPECIAL_TOKENS = [
-  ...Array.from({ length: 7 }, (_, i) => `#Person${i + 1}#`),
-  '#PhoneNumber#', '#Address#', '#PassportNumber#', '#DateOfBirth#', '#SSN#', '#CardNumber#', '#CarNumber#', '#Email#',
-];
-
 /** UTC yyyymmddTHHMMSSZ. */
 export function compactTimestamp(d: Date, millis = false): string {
   const iso = d.toISOString(); // 2026-11-26T08:15:00.123Z
@@ -18,7 +12,10 @@ export function compactTimestamp(d: Date, millis = false): string {
 
 export const newRunId = (trainHash: string, now = new Date()): string => `${compactTimestamp(now)}-${trainHash.slice(0, 8)}`;
 
-/** The JSON the trainer reads (docs/architecture.md "Resolved config"): absolute paths, run id, hash. */
+/**
+ * The JSON the trainer reads (docs/architecture.md "Resolved config"): the merged config with every
+ * schema default filled in (the schema is the only place defaults live), absolute paths, run id, hash.
+ */
 export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperiment, runId: string): Record<string, unknown> {
   const c = exp.config;
   const outputDir = isAbsolute(exp.outputDir) ? exp.outputDir : resolve(workspaceRoot, exp.outputDir);
@@ -34,7 +31,7 @@ export function buildResolvedConfig(workspaceRoot: string, exp: ResolvedExperime
       test_references: dataPath(workspaceRoot, c, 'test_references'),
     },
     model: c.model,
-    preprocess: { ...c.preprocess, special_tokens: c.preprocess.special_tokens ?? DEFAULT_SPECIAL_TOKENS },
+    preprocess: c.preprocess,
     train: { ...withoutKeys(c.train, ['command', 'gpus', ...RUN_CONTROL_KEYS]), output_dir: outputDir, run_dir: join(outputDir, runId) },
     checkpoint: c.checkpoint,
     metric: c.metric,

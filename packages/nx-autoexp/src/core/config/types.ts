@@ -54,7 +54,7 @@ export interface ExperimentConfig {
     lora: { r: number; alpha: number; dropout: number; target_modules: string[] } | null;
     quantization: 'none' | '4bit';
   };
-  preprocess: { prefix: string; max_source_length: number; max_target_length: number; special_tokens?: string[] };
+  preprocess: { prefix: string; max_source_length: number; max_target_length: number; special_tokens: string[]; prompt_template: string | null; use_chat_template: boolean };
   train: Record<string, unknown> & { command: string | null; output_dir: string; gpus: number; resume: 'auto' | 'never'; save_on_interrupt: boolean; interrupt_grace_s: number };
   checkpoint: { policy: 'best' | 'latest' | 'path'; path: string | null; metric: string; mode: 'max' | 'min' };
   infer: {
