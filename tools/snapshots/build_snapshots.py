@@ -7,7 +7,9 @@ tokenizer class and algorithm, the special tokens and their ids, whether the
 tokenizer adds <s>/</s> itself, tied or untied output layers, embedding rows
 versus tokenizer size, chat template, generation_config. Only layer counts,
 widths and the vocabulary are shrunk (the vocabulary is trained on the shipped
-sample data, so Korean text tokenizes sensibly). With HF_HUB_OFFLINE=1 and
+sample data, so Korean text tokenizes sensibly), and the tiny weights get a
+short warm-up on the sample data so generation behaves like a pretrained
+model's (random tied weights only echo their start token). With HF_HUB_OFFLINE=1 and
 HF_HOME pointing here, `from_pretrained("digit82/kobart-summarization")` loads
 the snapshot exactly as it would load the cached real model.
 
@@ -64,7 +66,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample" / "train.csv"
 CACHE = REPO / ".cache" / "snapshots"
-REVISION = "0" * 40  # a commit-hash-shaped revision, as the hub cache expects
+REVISION = "0" * 40
+WARM_UP_STEPS = 40  # a commit-hash-shaped revision, as the hub cache expects
 
 KOBART = "digit82/kobart-summarization"
 MT5 = "csebuetnlp/mT5_multilingual_XLSum"
@@ -109,6 +112,43 @@ def save_model(model, folder: Path) -> None:
     model.save_pretrained(folder)  # config.json, generation_config.json, model.safetensors
 
 
+def sample_rows() -> list[tuple[str, str]]:
+    with SAMPLE.open(encoding="utf-8", newline="") as fh:
+        return [(r["dialogue"], r["summary"]) for r in csv.DictReader(fh)]
+
+
+def warm_up(model, batches, steps: int) -> None:
+    """A few hundred optimizer steps on the sample data, so the snapshot behaves like a pretrained
+    model (emits text, then stops) instead of echoing its start token as random tied weights do.
+    Skipped at real size: those snapshots only measure speed."""
+    import torch
+
+    torch.manual_seed(0)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    for step in range(steps):
+        loss = model(**batches[step % len(batches)]).loss
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    model.eval()
+
+
+def seq2seq_batches(tok, sources: list[list[int]], labels: list[list[int]], pad: int, size: int = 16):
+    import torch
+
+    out = []
+    for i in range(0, len(sources), size):
+        src, lab = sources[i:i + size], labels[i:i + size]
+        w, lw = max(map(len, src)), max(map(len, lab))
+        out.append({
+            "input_ids": torch.tensor([s + [pad] * (w - len(s)) for s in src]),
+            "attention_mask": torch.tensor([[1] * len(s) + [0] * (w - len(s)) for s in src]),
+            "labels": torch.tensor([s + [-100] * (lw - len(s)) for s in lab]),
+        })
+    return out
+
+
 # ---------------------------------------------------------------- KoBART
 
 def build_kobart(hub: Path, real_size: bool) -> None:
@@ -140,6 +180,12 @@ def build_kobart(hub: Path, real_size: bool) -> None:
     )
     torch.manual_seed(0)
     model = BartForConditionalGeneration(cfg)
+    if not real_size:
+        data = sample_rows()[:256]
+        # Framed as the KoBART baseline does by hand: <s> dialogue </s> -> summary </s>.
+        src = [[0] + fast(d, add_special_tokens=False)["input_ids"][:62] + [1] for d, _ in data]
+        lab = [fast(y, add_special_tokens=False)["input_ids"][:47] + [1] for _, y in data]
+        warm_up(model, seq2seq_batches(fast, src, lab, pad=3), WARM_UP_STEPS)
     snap = hub_folder(hub, KOBART)
     save_model(model, snap)
     fast.save_pretrained(snap)
@@ -181,6 +227,11 @@ def build_mt5(hub: Path, real_size: bool) -> None:
     # mT5's lm_head is its own matrix (logits_via_embedding = False); transformers 5 forces the config
     # flag to true but keeps a checkpoint's distinct lm_head.weight untied, so store a distinct one.
     model.lm_head.weight = torch.nn.Parameter(torch.randn_like(model.shared.weight) * (cfg.d_model ** -0.5))
+    if not real_size:
+        data = sample_rows()[:256]
+        src = [fast("summarize: " + d, max_length=64, truncation=True)["input_ids"] for d, _ in data]
+        lab = [fast(text_target=y, max_length=48, truncation=True)["input_ids"] for _, y in data]
+        warm_up(model, seq2seq_batches(fast, src, lab, pad=0), WARM_UP_STEPS)
     snap = hub_folder(hub, MT5)
     save_model(model, snap)
     _edit_json(snap / "config.json", tie_word_embeddings=False)  # as the published config serializes it
@@ -220,6 +271,26 @@ def build_qwen(hub: Path, real_size: bool) -> None:
     )
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(cfg)
+    if not real_size:
+        batches = []
+        data = sample_rows()[:256]
+        end, pad = ids["<|im_end|>"], ids["<|endoftext|>"]
+        seqs = []
+        for d, y in data:
+            prompt = fast.apply_chat_template([{"role": "user", "content": d[:120] + "\n요약: "}], tokenize=False,
+                                              add_generation_prompt=True)
+            p = fast(prompt, add_special_tokens=False)["input_ids"]
+            t = fast(y, add_special_tokens=False)["input_ids"][:47] + [end]
+            seqs.append((p + t, [-100] * len(p) + t))
+        for i in range(0, len(seqs), 16):
+            chunk = seqs[i:i + 16]
+            w = max(len(a) for a, _ in chunk)
+            batches.append({
+                "input_ids": torch.tensor([a + [pad] * (w - len(a)) for a, _ in chunk]),
+                "attention_mask": torch.tensor([[1] * len(a) + [0] * (w - len(a)) for a, _ in chunk]),
+                "labels": torch.tensor([b + [-100] * (w - len(b)) for _, b in chunk]),
+            })
+        warm_up(model, batches, WARM_UP_STEPS)
     # The Instruct generation_config: stop at <|im_end|> or <|endoftext|>, sampling by default.
     model.generation_config = GenerationConfig(
         bos_token_id=ids["<|endoftext|>"], eos_token_id=[ids["<|im_end|>"], ids["<|endoftext|>"]],
@@ -260,7 +331,10 @@ def build(real_size: bool = False, out: Path | None = None) -> Path:
     home.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=home.name + ".", dir=home.parent))
     try:
+        import torch
+
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        torch.set_num_threads(min(2, os.cpu_count() or 1))  # small tensors: more threads only contend
         for builder in BUILDERS.values():
             builder(tmp / "hub", real_size)
         (tmp / "COMPLETE").write_text("ok\n", encoding="utf-8")

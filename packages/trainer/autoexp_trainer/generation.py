@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from .errors import GenerationOOMError
-from .preprocess import PreprocessSettings, encode_prompt_ids
+from .preprocess import PreprocessSettings, encode_prompt_ids, encode_sources
 
 
 @dataclass
@@ -65,19 +65,30 @@ class Progress:
         print(f"[{self.label}] {message}", file=self.stream, flush=True)
 
 
-def clean_summary(text: str, tokenizer) -> str:
-    """Strip special tokens that survive decoding (e.g. a pad used as eos) and whitespace."""
-    for tok in {tokenizer.pad_token, tokenizer.eos_token, tokenizer.bos_token, "<pad>", "</s>", "<s>"}:
-        if tok:
-            text = text.replace(tok, " ")
-    return " ".join(text.split())
+def strip_token_ids(tokenizer, keep_tokens) -> set[int]:
+    """Ids decoding drops: pad/bos/eos/unk and the model's own control tokens (<|im_end|>, <usr>,
+    mT5's sentinels ...), but never the dialogue tags, even when the base registered them as special."""
+    keep = set(keep_tokens or [])
+    names = {tokenizer.pad_token, tokenizer.bos_token, tokenizer.eos_token, tokenizer.unk_token}
+    names |= set(getattr(tokenizer, "all_special_tokens", []) or [])
+    ids = {tokenizer.convert_tokens_to_ids(name) for name in names - keep - {None}}
+    return {i for i in ids if isinstance(i, int)}
+
+
+def decode_summaries(tokenizer, sequences, keep_tokens) -> list[str]:
+    """Token ids -> summaries as the submission needs them (shared by predict and evaluation)."""
+    drop = strip_token_ids(tokenizer, keep_tokens)
+    texts = []
+    for seq in sequences:
+        ids = [int(i) for i in (seq.tolist() if hasattr(seq, "tolist") else seq) if int(i) >= 0 and int(i) not in drop]
+        texts.append(" ".join(tokenizer.decode(ids, skip_special_tokens=False).split()))
+    return texts
 
 
 def _encode(tokenizer, dialogues: list[str], settings: PreprocessSettings) -> list[list[int]]:
     if settings.model_type == "causal_lm":
         return [encode_prompt_ids(tokenizer, d, settings) for d in dialogues]
-    sources = [settings.source_text(d) for d in dialogues]
-    return tokenizer(sources, max_length=settings.max_source_length, truncation=True)["input_ids"]
+    return encode_sources(tokenizer, dialogues, settings)
 
 
 def _pad_batch(seqs: list[list[int]], pad_id: int, left: bool):
@@ -152,9 +163,9 @@ def generate_summaries(model, tokenizer, dialogues: list[str], settings: Preproc
                 continue
             if decoder_only:
                 out = out[:, ids.shape[1]:]  # keep only the new tokens
-            texts = tokenizer.batch_decode(out, skip_special_tokens=True)
+            texts = decode_summaries(tokenizer, out, settings.keep_tokens)
             for i, text in zip(idx, texts):
-                results[i] = clean_summary(text, tokenizer)
+                results[i] = text
             cursor += len(idx)
             if progress:
                 progress.advance(len(idx), force=cursor >= len(order))

@@ -76,9 +76,10 @@ def _auto_class(model_type: str):
     return AutoModelForSeq2SeqLM if model_type == "seq2seq" else AutoModelForCausalLM
 
 
-def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
+def build_model(spec, tokenizer, seed: int, base_dir=None, tag_tokens=()) -> BuiltModel:
     """`base_dir`: where to save a random base before wrapping it in LoRA, so
-    adapter checkpoints (adapter_config.json base_model_name_or_path) can find it."""
+    adapter checkpoints (adapter_config.json base_model_name_or_path) can find it.
+    `tag_tokens`: the dialogue tags, whose embedding (and output) rows LoRA must train."""
     import torch
 
     auto = _auto_class(spec.type)
@@ -91,8 +92,11 @@ def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
         model = auto.from_config(config)
         info(f"random-init {spec.architecture} model: {sum(p.numel() for p in model.parameters()):,} parameters")
     else:
-        kwargs = dict(hub_kwargs())
+        # float32 master weights: bf16/fp16 are applied as mixed precision by the Trainer (transformers 5
+        # would otherwise load a bf16 checkpoint such as Qwen2.5 as bf16 and train it in pure bf16).
+        kwargs = dict(hub_kwargs(), dtype=torch.float32)
         if spec.quantization == "4bit":
+            kwargs.pop("dtype")
             from transformers import BitsAndBytesConfig
 
             kwargs["quantization_config"] = BitsAndBytesConfig(
@@ -106,10 +110,10 @@ def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
                               f"downloads).") from None
         _align_special_ids(model, tokenizer)
 
-    resized = False
+    # Only when the tokens outgrow the rows: Qwen2.5 and mT5 carry spare rows (151,936 for 151,665
+    # tokens), which the added tags simply take.
     if model.get_input_embeddings().weight.shape[0] < len(tokenizer):
         model.resize_token_embeddings(len(tokenizer))
-        resized = True
 
     if spec.lora is None:
         return BuiltModel(model=model, adapter=False)
@@ -122,15 +126,17 @@ def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
         model.save_pretrained(base_dir)
         tokenizer.save_pretrained(base_dir)
         info(f"saved the random-init base model to {base_dir}")
-    modules_to_save = None
-    if resized or spec.init == "random":
-        # Fresh embedding rows (new dialogue tokens, or a random base) are useless frozen:
-        # train them and save them with the adapter.
+    modules_to_save, token_indices = None, None
+    if spec.init == "random":
+        # A random base: every embedding row is untrained, so train (and save) the whole matrices.
         modules_to_save = [n for n in ("embed_tokens", "lm_head", "shared") if _has_module(model, n)]
+    else:
+        token_indices = tag_token_indices(model, tokenizer, tag_tokens)
     lora = LoraConfig(
         task_type=TaskType.SEQ_2_SEQ_LM if spec.type == "seq2seq" else TaskType.CAUSAL_LM,
         r=spec.lora.r, lora_alpha=spec.lora.alpha, lora_dropout=spec.lora.dropout,
-        target_modules=spec.lora.target_modules, modules_to_save=modules_to_save)
+        target_modules=spec.lora.target_modules, modules_to_save=modules_to_save,
+        trainable_token_indices=token_indices)
     try:
         model = get_peft_model(model, lora)
     except ValueError as exc:
@@ -142,6 +148,22 @@ def build_model(spec, tokenizer, seed: int, base_dir=None) -> BuiltModel:
     trainable, total = model.get_nb_trainable_parameters()
     info(f"LoRA adapter: {trainable:,} trainable of {total:,} parameters")
     return BuiltModel(model=model, adapter=True)
+
+
+def tag_token_indices(model, tokenizer, tag_tokens) -> dict[str, list[int]] | None:
+    """peft trainable_token_indices for the dialogue tags: only their rows train (new or pre-existing,
+    resized or not), far less than whole embedding matrices, which also keeps QLoRA memory down.
+    Tied output layers follow the embedding inside peft; an untied lm_head gets the same rows."""
+    ids = sorted({tokenizer.convert_tokens_to_ids(t) for t in tag_tokens} - {None, tokenizer.unk_token_id})
+    if not ids:
+        return None
+    names = {id(m): n.split(".")[-1] for n, m in model.named_modules()}
+    indices = {names[id(model.get_input_embeddings())]: ids}
+    out = model.get_output_embeddings()
+    tied = out is None or out.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+    if not tied:
+        indices[names[id(out)]] = ids
+    return indices
 
 
 def _has_module(model, name: str) -> bool:

@@ -18,7 +18,8 @@ from .data import Example, load_examples
 from .errors import ConfigError, MissingDependencyError
 from .events import EventEmitter
 from .logging_utils import info, warn
-from .preprocess import DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq
+from .preprocess import (DEFAULT_PROMPT_TEMPLATE, PreprocessSettings, encode_causal, encode_seq2seq,
+                         seq2seq_framing)
 from .devices import assigned_devices, fake_devices, is_main_process
 from .run_record import RUN_RECORD_FILE, RunRecord
 from .run_control import RunControl, check_resume_target
@@ -51,18 +52,54 @@ def make_score_fn(references: list[str], metric=None):
     return score
 
 
-def seq2seq_compute_metrics(tokenizer, score_fn):
+def seq2seq_compute_metrics(tokenizer, score_fn, keep_tokens):
     import numpy as np
 
-    from .generation import clean_summary
+    from .generation import decode_summaries
 
     def compute_metrics(eval_pred) -> dict[str, float]:
         preds = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) else eval_pred.predictions
         preds = np.where(preds < 0, tokenizer.pad_token_id, preds)  # -100 padding between batches
-        texts = [clean_summary(t, tokenizer) for t in tokenizer.batch_decode(preds, skip_special_tokens=True)]
-        return score_fn(texts)
+        # Decoded exactly as predict decodes, so eval_score is the score the submission gets.
+        return score_fn(decode_summaries(tokenizer, preds, keep_tokens))
 
     return compute_metrics
+
+
+class TiedWeightsLoadMixin:
+    """load_best_model_at_end: a tied matrix is saved once, so the load reports its other names
+    (lm_head.weight, embed_tokens) as missing. They are re-tied, not lost: say so in one line."""
+
+    def _issue_warnings_after_load(self, load_result):
+        model = self.accelerator.unwrap_model(self.model) if hasattr(self, "accelerator") else self.model
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        tied = set()
+        for target, source in (getattr(base, "all_tied_weights_keys", None) or {}).items():
+            tied.update((target, source))
+        is_tied = lambda key: any(key == t or key.endswith("." + t) for t in tied)  # noqa: E731
+        rest = [k for k in load_result.missing_keys if not is_tied(k)]
+        if len(rest) != len(load_result.missing_keys):
+            base.tie_weights()
+            info("best checkpoint loaded; its tied weights (embeddings and lm_head, stored once) were re-tied")
+        super()._issue_warnings_after_load(load_result._replace(missing_keys=rest))
+
+
+def _seq2seq_trainer_class():
+    from transformers import Seq2SeqTrainer
+
+    class SummarySeq2SeqTrainer(TiedWeightsLoadMixin, Seq2SeqTrainer):
+        """Evaluation generates with the infer section's decoding settings (beams, n-gram blocking,
+        max new tokens), so the best checkpoint is chosen by the decoder that writes the submission."""
+
+        def __init__(self, *args, eval_gen_kwargs=None, **kw):
+            super().__init__(*args, **kw)
+            self.eval_gen_kwargs = dict(eval_gen_kwargs or {})
+
+        def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix="eval", **gen_kwargs):
+            return super().evaluate(eval_dataset, ignore_keys=ignore_keys, metric_key_prefix=metric_key_prefix,
+                                    **{**self.eval_gen_kwargs, **gen_kwargs})
+
+    return SummarySeq2SeqTrainer
 
 
 # ---------------------------------------------------------------- decoder-only pieces
@@ -70,13 +107,15 @@ def seq2seq_compute_metrics(tokenizer, score_fn):
 class CausalCollator:
     """Right-pads prompt+summary sequences; padded label positions are -100."""
 
-    def __init__(self, pad_id: int):
-        self.pad_id = pad_id
+    def __init__(self, pad_id: int, pad_to_multiple_of: int | None = None):
+        self.pad_id, self.multiple = pad_id, pad_to_multiple_of
 
     def __call__(self, features: list[dict]) -> dict:
         import torch
 
         width = max(len(f["input_ids"]) for f in features)
+        if self.multiple:
+            width = -(-width // self.multiple) * self.multiple
         batch = {"input_ids": [], "attention_mask": [], "labels": []}
         for f in features:
             gap = width - len(f["input_ids"])
@@ -91,7 +130,7 @@ def _causal_trainer_class():
 
     from .generation import GenerationOptions, generate_summaries
 
-    class CausalSummaryTrainer(Trainer):
+    class CausalSummaryTrainer(TiedWeightsLoadMixin, Trainer):
         """Trainer whose evaluation adds generated-summary scores to the loss."""
 
         def __init__(self, *args, eval_dialogues=None, score_fn=None, settings=None, gen_options=None, **kw):
@@ -131,6 +170,16 @@ def _precision(cfg: ResolvedConfig) -> tuple[bool, bool]:
     return fp16, bf16
 
 
+# T5-family activations overflow fp16's range (NaN loss a few hundred steps in).
+_FP16_UNSAFE = {"t5", "mt5", "umt5", "longt5", "switch_transformers"}
+
+
+def warn_fp16_family(cfg: ResolvedConfig, model_type: str) -> None:
+    if cfg.train.fp16 and model_type in _FP16_UNSAFE:
+        warn(f"train.fp16 with a {model_type} model: T5/mT5 overflow in fp16 (NaN loss); use train.bf16 on a "
+             f"GPU that has it, or fp32")
+
+
 def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
     from transformers import Seq2SeqTrainingArguments, TrainingArguments
 
@@ -156,15 +205,13 @@ def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
         weight_decay=t.weight_decay,
         lr_scheduler_type=t.lr_scheduler_type,
         eval_strategy=t.eval_strategy,
-        eval_steps=t.eval_steps,
-        save_strategy="steps" if t.eval_strategy == "no" else t.eval_strategy,
-        save_steps=t.save_steps,
+        save_strategy=_save_strategy(t),
         logging_strategy="steps",
         logging_steps=t.logging_steps,
         save_total_limit=t.save_total_limit,
         load_best_model_at_end=t.load_best_model_at_end,
         metric_for_best_model=t.metric_for_best_model,
-        greater_is_better=t.greater_is_better,
+        greater_is_better=t.greater_is_better,  # None: HF's rule (False for a *loss metric)
         seed=t.seed,
         fp16=fp16,
         bf16=bf16,
@@ -173,9 +220,13 @@ def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
         dataloader_num_workers=0,
         dataloader_pin_memory=_device_name(cfg) == "cuda",
     )
+    # Only the strategy that uses them: null means "not set" (HF's own defaults apply).
+    for name in ("eval_steps", "save_steps"):
+        if getattr(t, name) is not None:
+            kwargs[name] = getattr(t, name)
     if seq2seq:
-        kwargs.update(predict_with_generate=True, generation_max_length=t.generation_max_length,
-                      generation_num_beams=t.generation_num_beams)
+        # The decoding settings go to generate() per evaluation (SummarySeq2SeqTrainer).
+        kwargs.update(predict_with_generate=True, generation_num_beams=cfg.eval_decoding.num_beams)
     if fake_devices():
         kwargs["use_cpu"] = True  # also makes accelerate use gloo (multi-CPU DDP) under torchrun
     kwargs.update(t.extra_args)
@@ -184,6 +235,38 @@ def build_training_args(cfg: ResolvedConfig, *, seq2seq: bool):
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{cfg.source}: transformers rejected the train settings: {exc}. "
                           f"Fix the train.* keys it names.") from None
+
+
+def _save_strategy(t) -> str:
+    if t.eval_strategy != "no":
+        return t.eval_strategy  # checkpoints where the evaluations are
+    return "steps" if t.save_steps is not None else "epoch"
+
+
+def eval_generation_kwargs(cfg: ResolvedConfig) -> dict[str, Any]:
+    d = cfg.eval_decoding
+    kwargs: dict[str, Any] = {"max_new_tokens": d.max_new_tokens, "num_beams": d.num_beams, "max_length": None}
+    if d.no_repeat_ngram_size:
+        kwargs["no_repeat_ngram_size"] = d.no_repeat_ngram_size
+    return kwargs
+
+
+def build_settings(cfg: ResolvedConfig, tokenizer, model_type: str) -> PreprocessSettings:
+    """What the model sees, saved with every checkpoint so predict rebuilds the same inputs."""
+    p, m = cfg.preprocess, cfg.model
+    add_bos, add_eos = seq2seq_framing(tokenizer, model_type) if m.type == "seq2seq" else (False, False)
+    chat = bool(m.type == "causal_lm" and p.use_chat_template and getattr(tokenizer, "chat_template", None))
+    if add_eos:
+        info(f"the tokenizer adds no {tokenizer.eos_token}: sources are framed "
+             f"{(tokenizer.bos_token + ' ... ') if add_bos else '... '}{tokenizer.eos_token} and every label ends "
+             f"in {tokenizer.eos_token}")
+    if chat:
+        info("prompts use the tokenizer's chat template (preprocess.use_chat_template: false keeps the raw prompt)")
+    return PreprocessSettings(prefix=p.prefix, max_source_length=p.max_source_length,
+                              max_target_length=p.max_target_length, model_type=m.type,
+                              prompt_template=p.prompt_template or DEFAULT_PROMPT_TEMPLATE,
+                              add_bos=add_bos, add_eos=add_eos, use_chat_template=chat,
+                              keep_tokens=list(p.special_tokens))
 
 
 # ---------------------------------------------------------------- helpers
@@ -251,6 +334,7 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
     from .interrupt import SaveOnInterruptCallback, TrainingInterrupted
     from .modeling import build_model, check_qlora_available
     from .tokenizer_builder import build_tokenizer
+    from .tokenizer_check import check_tokenizer
     from .tracking import TrackerRunsCallback
 
     t, m = cfg.train, cfg.model
@@ -287,28 +371,27 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
     record.resume(resume_from, resume_step) if resume_from else record.start()
     try:
         set_seed(t.seed)
-        settings = PreprocessSettings(prefix=cfg.preprocess.prefix, max_source_length=cfg.preprocess.max_source_length,
-                                      max_target_length=cfg.preprocess.max_target_length, model_type=m.type,
-                                      prompt_template=cfg.preprocess.prompt_template or DEFAULT_PROMPT_TEMPLATE)
         texts = [e.dialogue for e in train_rows] + [e.summary or "" for e in train_rows]
         tokenizer = build_tokenizer(m, cfg.preprocess, texts)
+        check_tokenizer(tokenizer, texts, "model.tokenizer.name_or_path" if m.tokenizer.name_or_path
+                        else "model.name_or_path" if m.init == "pretrained" else "the trained tokenizer")
         if m.type == "causal_lm":
             tokenizer.padding_side = "left"  # generation appends to the right end of each prompt
-        built = build_model(m, tokenizer, t.seed,
-                            base_dir=base_dir if (m.lora and m.init == "random") else None)
+        built = build_model(m, tokenizer, t.seed, base_dir=base_dir if (m.lora and m.init == "random") else None,
+                            tag_tokens=cfg.preprocess.special_tokens)
         model = built.model
+        model_type = getattr(model.config, "model_type", "") or ""
+        warn_fp16_family(cfg, model_type)
+        settings = build_settings(cfg, tokenizer, model_type)
 
         dialogues = [e.dialogue for e in train_rows]
         summaries = [e.summary or "" for e in train_rows]
         dev_dialogues = [e.dialogue for e in dev_rows]
         dev_summaries = [e.summary or "" for e in dev_rows]
         seq2seq = m.type == "seq2seq"
-        if seq2seq:
-            train_ds = encode_seq2seq(tokenizer, dialogues, summaries, settings)
-            eval_ds = encode_seq2seq(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
-        else:
-            train_ds = encode_causal(tokenizer, dialogues, summaries, settings)
-            eval_ds = encode_causal(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
+        encode = encode_seq2seq if seq2seq else encode_causal
+        train_ds = encode(tokenizer, dialogues, summaries, settings)
+        eval_ds = encode(tokenizer, dev_dialogues, dev_summaries, settings) if dev_rows else None
 
         score_fn = make_score_fn(dev_summaries, cfg.metric) if dev_rows else None
         callbacks = [ProgressEventsCallback(emitter, cfg.run_id, device), SavePreprocessCallback(settings)]
@@ -317,26 +400,32 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
         on_interrupt = SaveOnInterruptCallback() if control.save_on_interrupt else None
         if on_interrupt:
             callbacks.append(on_interrupt)
+        # Tensor-core friendly shapes under mixed precision.
+        multiple = 8 if (args.fp16 or args.bf16) else None
+        if dev_rows:
+            info(f"evaluation decodes like infer: {cfg.eval_decoding.source}")
 
         if seq2seq:
-            from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
+            from transformers import DataCollatorForSeq2Seq
 
-            trainer = Seq2SeqTrainer(
+            trainer = _seq2seq_trainer_class()(
                 model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
                 processing_class=tokenizer,
-                data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100),
-                compute_metrics=seq2seq_compute_metrics(tokenizer, score_fn) if score_fn else None,
-                callbacks=callbacks)
+                data_collator=DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100,
+                                                     pad_to_multiple_of=multiple),
+                compute_metrics=seq2seq_compute_metrics(tokenizer, score_fn, settings.keep_tokens) if score_fn else None,
+                callbacks=callbacks, eval_gen_kwargs=eval_generation_kwargs(cfg))
         else:
             from .generation import GenerationOptions
 
+            d = cfg.eval_decoding
             trainer = _causal_trainer_class()(
                 model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
-                processing_class=tokenizer, data_collator=CausalCollator(tokenizer.pad_token_id),
+                processing_class=tokenizer, data_collator=CausalCollator(tokenizer.pad_token_id, multiple),
                 callbacks=callbacks, eval_dialogues=dev_dialogues, score_fn=score_fn, settings=settings,
-                gen_options=GenerationOptions(batch_size=t.per_device_eval_batch_size,
-                                              num_beams=t.generation_num_beams,
-                                              max_new_tokens=t.generation_max_length))
+                gen_options=GenerationOptions(batch_size=t.per_device_eval_batch_size, num_beams=d.num_beams,
+                                              max_new_tokens=d.max_new_tokens,
+                                              no_repeat_ngram_size=d.no_repeat_ngram_size))
         trainer.remove_callback(PrinterCallback)  # it prints raw dicts; our events replace it
         # Last in the list, so the report_to integrations have started their runs when it reads them.
         trainer.add_callback(TrackerRunsCallback(record, trainer.callback_handler.callbacks))
