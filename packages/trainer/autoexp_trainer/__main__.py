@@ -10,12 +10,14 @@ COMMANDS = {
     "predict": "generate summaries for a CSV from a checkpoint",
     "score": "competition ROUGE score of predictions against references",
     "baselines": "scores of trivial predictors (constant skeleton, lead-k) on a dev set",
+    "check-config": "check resolved config JSONs as train reads them (no data, no model)",
+    "preview": "show N train rows exactly as the model gets them, and how many are truncated",
 }
 
 
 def _usage() -> str:
     lines = ["usage: python -m autoexp_trainer <command> [options]", "", "commands:"]
-    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
+    lines += [f"  {name:<12} {text}" for name, text in COMMANDS.items()]
     lines += ["", "Run `python -m autoexp_trainer <command> --help` for a command's options."]
     return "\n".join(lines)
 
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-    module = importlib.import_module(f"autoexp_trainer.commands.{name}")
+    module = importlib.import_module(f"autoexp_trainer.commands.{name.replace('-', '_')}")
     try:
         return int(module.main(rest))
     except SystemExit as exc:  # a command whose argparse exits (e.g. --help) still returns a code

@@ -109,7 +109,7 @@ def make_config(tmp_path: Path, data: dict[str, Path], model: str = "bart", **tr
                   "tokenizer": {"name_or_path": None, "vocab_size": 400}, "lora": spec.get("lora"),
                   "quantization": "none"},
         "preprocess": {"prefix": "summarize: " if model == "t5" else "", "max_source_length": 128,
-                       "max_target_length": 32, "special_tokens": None},
+                       "max_target_length": 32},
         "train": train,
     }
 

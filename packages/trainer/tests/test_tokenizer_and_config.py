@@ -60,16 +60,18 @@ def test_config_defaults_and_eval_no(tmp_path):
 def test_mixed_precision_only_where_supported(tmp_path, capsys):
     import torch
 
-    from autoexp_trainer.training import build_training_args
+    from autoexp_trainer.training import build_training_args, eval_generation_kwargs
 
     raw = make_config(tmp_path, {"train": "a.csv", "dev": "b.csv", "test": "c.csv"}, bf16=True)
-    args = build_training_args(parse_config(raw), seq2seq=True)
+    cfg = parse_config(raw)
+    args = build_training_args(cfg, seq2seq=True)
     if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
         assert args.bf16 is True
     else:
         assert args.bf16 is False
         assert "train.bf16 is true but this device has no bf16 support" in capsys.readouterr().err
-    assert args.predict_with_generate and args.generation_max_length == 32
+    # train.generation_max_length (32) overrides the infer section's max_new_tokens for evaluation.
+    assert args.predict_with_generate and eval_generation_kwargs(cfg)["max_new_tokens"] == 32
     assert args.metric_for_best_model == "eval_score" or args.metric_for_best_model == "score"
 
 

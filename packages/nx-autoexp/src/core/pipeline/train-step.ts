@@ -270,7 +270,7 @@ function withRunControl(resolved: Record<string, unknown>, exp: ResolvedExperime
 /** Smoke settings: enough to prove the pipeline works end to end, in seconds to minutes. */
 export const SMOKE = { max_steps: 4, max_train_samples: 32, max_eval_samples: 8, dev_rows: 8 };
 
-function applySmoke(resolved: Record<string, unknown>): Record<string, unknown> {
+export function applySmoke(resolved: Record<string, unknown>): Record<string, unknown> {
   const t = resolved.train as Record<string, unknown> & { output_dir: string; run_id?: string };
   const outputDir = join(t.output_dir, 'smoke');
   const runDir = join(outputDir, resolved.run_id as string);
