@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   'validate-submission': { summary: 'check a predictions CSV against sample_submission.csv', load: async () => (await import('./commands/validate-submission')).default },
   submit: { summary: 'validate and record a submission under prediction/', load: async () => (await import('./commands/submit')).default },
   plan: { summary: 'what `nx run exp-<name>:submit` would run and which targets are cache hits, without running', load: async () => (await import('./commands/plan')).default },
+  preview: { summary: 'N train rows exactly as the model gets them (special tokens visible) and how many are truncated', load: async () => (await import('./commands/preview')).default },
   report: { summary: 'write prediction/report.html: leaderboard, learning curves, per-topic scores, worst dev items, config diff', load: async () => (await import('./commands/report')).default },
   stamp: { summary: 'print a stamp (size, mtime) of files outside the workspace (used in Nx cache keys)', load: async () => (await import('./commands/stamp')).default },
   leaderboard: { summary: 'experiments ranked by dev score, with their public/private leaderboard scores', load: async () => (await import('./commands/leaderboard')).default },
