@@ -297,7 +297,7 @@ def build_qwen(hub: Path, real_size: bool) -> None:
         pad_token_id=ids["<|endoftext|>"], do_sample=True, temperature=0.7, top_p=0.8, top_k=20,
         repetition_penalty=1.05)
     snap = hub_folder(hub, QWEN)
-    save_model(model, snap)
+    save_model(model.to(torch.bfloat16), snap)  # published as bf16 ("torch_dtype": "bfloat16")
     fast.save_pretrained(snap)
     _set_tokenizer_class(snap, "Qwen2Tokenizer")
 

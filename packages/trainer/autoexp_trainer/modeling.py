@@ -145,6 +145,10 @@ def build_model(spec, tokenizer, seed: int, base_dir=None, tag_tokens=()) -> Bui
     if base_dir is not None:
         for peft_cfg in model.peft_config.values():
             peft_cfg.base_model_name_or_path = str(base_dir)
+    if token_indices:
+        rows = len(next(iter(token_indices.values())))
+        info(f"LoRA: the {rows} dialogue tag rows of {' and '.join(token_indices)} train "
+             f"(peft trainable_token_indices{'; the tied output layer follows' if len(token_indices) == 1 else ''})")
     trainable, total = model.get_nb_trainable_parameters()
     info(f"LoRA adapter: {trainable:,} trainable of {total:,} parameters")
     return BuiltModel(model=model, adapter=True)
