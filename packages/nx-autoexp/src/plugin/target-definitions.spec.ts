@@ -87,6 +87,7 @@ describe('experimentTargets', () => {
       const t = targetsOf(load(`data:\n  dir: ${JSON.stringify(outside)}\n  train: "train (1).csv"\n`)).train;
       expect(files(t.inputs!)).toEqual([]);
       const [stamp] = runtimes(t.inputs!).filter((r) => r.includes(' stamp '));
+      expect(stamp.startsWith('node node_modules/@autoexp/nx-autoexp/bin/autoexp.js stamp ')).toBe(true);
       expect(stamp).toContain(`'${join(outside, 'train (1).csv').replace(/'/g, `'\\''`)}'`);
       const inside = targetsOf(load('data:\n  train: "train[1].csv"\n')).train;
       expect(files(inside.inputs!)).toEqual(['{workspaceRoot}/data/sample/dev.csv']);
@@ -108,6 +109,23 @@ describe('experimentTargets', () => {
     expect(cmd.options.command).toBe(stepCommand('infer'));
   });
 
+  it('every target is cached, tagged as an autoexp target and described for nx show project / Nx Console', () => {
+    const t = targetsOf(load());
+    for (const [name, target] of Object.entries(t)) {
+      expect([name, target.cache]).toEqual([name, true]);
+      expect([name, target.metadata?.technologies]).toEqual([name, ['autoexp']]);
+    }
+    expect(t.train.metadata?.description).toMatch(/^Train demo: .*runs\/demo\/train\/checkpoint\.json/);
+    expect(t.infer.metadata?.description).toMatch(/^Generate summaries .*runs\/demo\/infer\/predictions/);
+    expect(t.submit.metadata?.description).toMatch(/^Validate test predictions against sample_submission\.csv/);
+  });
+
+  it('options default to train/infer/submit, the trainer project and the command runner', () => {
+    expect(resolveOptions(undefined)).toEqual({ trainTargetName: 'train', inferTargetName: 'infer', submitTargetName: 'submit', trainerProject: 'trainer', stepRunner: 'command' });
+    expect(resolveOptions({ trainerProject: 'py' })).toMatchObject({ trainerProject: 'py', trainTargetName: 'train', stepRunner: 'command' });
+    expect(targetsOf(load(), { trainerProject: 'py' }).train.inputs).toContainEqual({ input: 'production', projects: 'py' });
+  });
+
   it('an invalid config still gets targets, whose stamps carry the error (so fixing it re-runs them)', () => {
     const t = targetsOf(null);
     expect(Object.keys(t)).toEqual(['train', 'infer', 'submit']);
@@ -121,7 +139,8 @@ describe('stepCommand', () => {
     const r = spawnSync('sh', ['-c', line.replace(/^exec node \S+ step train --args-stdin/, 'cat')], { cwd: root, encoding: 'utf8' });
     expect(r.stdout).toBe('--strategy=$(touch pwned) `touch pwned2`\n');
     expect(spawnSync('ls', [root], { encoding: 'utf8' }).stdout).not.toMatch(/pwned/);
-    expect(stepCommand('submit').endsWith(`\n${ARGS_HEREDOC}`)).toBe(true);
+    expect(ARGS_HEREDOC).toMatch(/^[A-Z_]{8,}$/); // a word no option value is likely to be on a line of its own
+    expect(stepCommand('submit')).toBe(`exec node node_modules/@autoexp/nx-autoexp/bin/autoexp.js step submit --args-stdin <<'${ARGS_HEREDOC}'\n{args}\n${ARGS_HEREDOC}`);
   });
 });
 
