@@ -112,6 +112,8 @@ def main() -> int:
         ws = workspace(a.steps, a.save_steps)
         try:
             before, _, _, t_first = run_step(ws, k, "kill" if how == "kill -9" else "int")
+            if how == "kill -9":
+                time.sleep(11)  # the killed task's training lock is taken over 10 s after its holder died
             final, resumed, trained, t_rerun = run_step(ws)
             start = resumed if resumed is not None else 0
             redone = before - start

@@ -100,6 +100,9 @@ export function buildJobScript(input: JobScriptInput): string {
     `cd ${shellQuote(cwd)}`,
     ...jobEnvironment(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     ...(cfg.setup ?? []),
+    // slurm's --signal may come up to a minute early, before the trainer installs its handler:
+    // an ignored signal survives exec, so it cannot kill the trainer while it starts.
+    ...(input.signalBeforeEnd && cfg.signal_s ? ["trap '' USR1"] : []),
     // exec: scancel's SIGTERM reaches the command itself, and its exit code is the job's.
     `exec ${[command, ...args].map(shellQuote).join(' ')}`,
     '',

@@ -1,6 +1,6 @@
 import type { RunProcessResult } from '../process/run-process';
 import { requeueing, shouldRequeue } from './requeue';
-import { sbatchDirectives } from './job-script';
+import { buildJobScript, sbatchDirectives } from './job-script';
 
 const end = (state: string | null, exitCode: number | null, extra: Partial<RunProcessResult> = {}) =>
   ({ exitCode, signal: null, timedOut: false, aborted: false, durationMs: 1, tail: [], stderrTail: [], state, jobId: String(Math.random()).slice(2, 6), ...extra }) as RunProcessResult;
@@ -52,5 +52,8 @@ describe('slurm requeue', () => {
     expect(sbatchDirectives({ cfg, jobName: 'j', jobDir: '/j', signalBeforeEnd: true })).toContain('#SBATCH --signal=B:USR1@90');
     expect(sbatchDirectives({ cfg, jobName: 'j', jobDir: '/j' }).some((l) => l.includes('--signal'))).toBe(false);
     expect(sbatchDirectives({ cfg: { ...cfg, signal_s: null }, jobName: 'j', jobDir: '/j', signalBeforeEnd: true }).some((l) => l.includes('--signal'))).toBe(false);
+    // An early signal must not kill the trainer while it starts: ignored before exec, handled once it runs.
+    const script = buildJobScript({ cfg, jobName: 'j', jobDir: '/j', signalBeforeEnd: true, command: 'python', args: ['-m', 'x'], cwd: '/w', env: {} }).split('\n');
+    expect(script.indexOf("trap '' USR1")).toBe(script.findIndex((l) => l.startsWith('exec ')) - 1);
   });
 });
