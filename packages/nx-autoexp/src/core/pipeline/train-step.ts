@@ -131,7 +131,6 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
   // A user's trainer leaves no run record: its checkpoints are told from older ones by what changed.
   const userCommand = !!exp.config.train.command;
   const before = userCommand ? snapshotCheckpoints(train.output_dir) : null;
-  if (userCommand) mkdirSync(train.run_dir, { recursive: true }); // each run its own folder, {run_dir}
   const startedAt = new Date().toISOString();
   // Local runs take their devices from the pool first (SLURM allocates its own).
   const lease = await localDevices(ctx, exp, 'train');
@@ -152,6 +151,8 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
       const trainerArgs = ['-m', 'autoexp_trainer', 'train', '--config', configPath];
       args = nproc > 1 ? torchrunArgs(nproc, trainerArgs) : trainerArgs;
     }
+    // Each run its own folder, {run_dir}; made only once the command is known to be valid.
+    if (userCommand) mkdirSync(train.run_dir, { recursive: true });
     const torchrun = nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : '';
     log(`${resume ? resume.line : `train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`}${torchrun}`);
     const base = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log, signalBeforeEnd: !userCommand && exp.config.train.save_on_interrupt });
