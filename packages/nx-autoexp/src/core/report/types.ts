@@ -1,3 +1,4 @@
+import type { BaselineEntry } from '../submission/baselines';
 import type { DevVsPublic } from '../competition/dev-vs-public';
 
 /**
@@ -54,13 +55,7 @@ export interface ExperimentReport {
   notes: string[];
 }
 
-export interface ReportBaseline {
-  name: string;
-  description: string;
-  score: number;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
+export interface ReportBaseline extends BaselineEntry {
   /** The baseline set's key (dev bytes + train bytes + metric). */
   devSet: string;
   metric: string;
