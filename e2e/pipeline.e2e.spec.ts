@@ -111,7 +111,7 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
     expect(r.out).toMatch(/checkpoint/i);
     expect(r.out).toContain(manifest.path);
-    expect(r.out).toMatch(/gone|missing|does not exist/i);
+    expect(r.out).toMatch(/no longer exists|gone|missing|does not exist/i);
     expect(r.out).toContain('npx nx run exp-demo:train --skip-nx-cache');
     expect(index(ws)).toHaveLength(3);
     const plan = ws.autoexp('plan', 'demo');

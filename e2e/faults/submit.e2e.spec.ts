@@ -32,6 +32,12 @@ function expectWholeTree(ws: Workspace, sampleRows: number): Record<string, stri
       const p = join(dir, name);
       if (isTempName(name)) continue;
       if (statSync(p).isDirectory()) {
+        // baselines/: one whole JSON per dev set (the trivial predictors' scores).
+        if (dir === pred && name === 'baselines') {
+          for (const f of readdirSync(p).filter((n) => !isTempName(n))) expect([f, JSON.parse(readFileSync(join(p, f), 'utf8')).key]).toEqual([f, f.replace(/\.json$/, '')]);
+          continue;
+        }
+        // history/ holds copies; every other folder is a submission.
         if (dir === pred && name !== 'history') expect([name, readdirSync(p).filter((n) => !isTempName(n)).sort()]).toEqual([name, ['experiment_metadata.json', 'output.csv']]);
         walk(p);
       } else if (name === 'experiment_index.csv') {

@@ -66,7 +66,7 @@ beforeAll(async () => {
       config_overrides: { d_model: 32, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 64, decoder_ffn_dim: 64, max_position_embeddings: 128 },
       tokenizer: { name_or_path: null, vocab_size: 300 }, lora: null, quantization: 'none',
     },
-    preprocess: { prefix: '', max_source_length: 96, max_target_length: 24, special_tokens: null },
+    preprocess: { prefix: '', max_source_length: 96, max_target_length: 24 }, // special_tokens: the schema's default
     train: {
       output_dir: output, run_dir: runDir, num_train_epochs: 1, max_steps: 16, learning_rate: 0.003,
       per_device_train_batch_size: 8, per_device_eval_batch_size: 8, gradient_accumulation_steps: 1, warmup_ratio: 0.0, weight_decay: 0.0,
