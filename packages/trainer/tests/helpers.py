@@ -17,6 +17,15 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> Path:
+    """A CSV in the competition's layout from a header and rows (RFC 4180 quoting)."""
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
 def json_lines(text: str) -> list[dict]:
     """Every non-empty stdout line must be a JSON object with an "event" key."""
     events = []

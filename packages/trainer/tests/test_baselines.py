@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -17,25 +16,18 @@ except ImportError:  # running from a bare checkout
 
 from autoexp_trainer.baselines import baselines_cached, compute_baselines, lead, most_frequent_skeleton, skeleton  # noqa: E402
 from autoexp_trainer.scoring import Metric, ScoreInputError, score_texts  # noqa: E402
+from helpers import write_csv  # noqa: E402
 
 WS = Metric(tokenizer="whitespace")
 
 
-def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
-
 @pytest.fixture()
 def files(tmp_path):
-    dev = write(tmp_path / "dev.csv", ["fname", "dialogue", "summary", "topic"], [
+    dev = write_csv(tmp_path / "dev.csv", ["fname", "dialogue", "summary", "topic"], [
         ["dev_0", "#Person1#: a b\n#Person2#: c d\n#Person1#: e", "#Person1#은 a b c 한다.", "t"],
         ["dev_1", "#Person1#: x y\n#Person2#: z\n#Person1#: w", "#Person1#은 x z 한다.", "t"],
     ])
-    train = write(tmp_path / "train.csv", ["fname", "dialogue", "summary", "topic"], [
+    train = write_csv(tmp_path / "train.csv", ["fname", "dialogue", "summary", "topic"], [
         ["t0", "d", "#Person1#은 #Person2#에게 길을 설명한다. 그리고 간다.", "t"],
         ["t1", "d", "#Person1#은 #Person2#에게 표를 설명한다.", "t"],
         ["t2", "d", "#Person2#는 산다.", "t"],
@@ -88,7 +80,7 @@ def test_cache_is_keyed_by_the_dev_bytes_and_the_metric(files, tmp_path):
 
 def test_bad_input_is_a_data_error(tmp_path, files):
     dev, _ = files
-    nosum = write(tmp_path / "nosum.csv", ["fname", "dialogue"], [["d0", "x"]])
+    nosum = write_csv(tmp_path / "nosum.csv", ["fname", "dialogue"], [["d0", "x"]])
     with pytest.raises(ScoreInputError, match=r"nosum\.csv.*'summary'"):
         compute_baselines(nosum)
     with pytest.raises(ScoreInputError, match="not found"):

@@ -18,6 +18,7 @@ except ImportError:  # running from a bare checkout
     sys.path.insert(0, str(TRAINER_ROOT))
 
 from autoexp_trainer.errors import ConfigError  # noqa: E402
+from helpers import write_csv  # noqa: E402
 from autoexp_trainer.scoring import (  # noqa: E402
     MecabTokenizer,
     Metric,
@@ -150,14 +151,6 @@ def test_empty_prediction_scores_zero_and_bad_lists_are_rejected():
 
 
 # -------------------------------------------------------------------- CSV
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> Path:
-    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture()
