@@ -2,7 +2,8 @@ import type { CreateDependencies, CreateNodesV2, RawProjectGraphDependency } fro
 import { basename, dirname, join, relative } from 'node:path';
 import { loadExperimentCached } from './core/config/experiment-cache';
 import { dataPath, workspaceRelative } from './core/config/data-paths';
-import { EXPERIMENT_FILE, projectNameOf } from './core/config/load-experiment';
+import { EXPERIMENT_FILE } from './core/config/load-experiment';
+import { experimentOfProject, projectOf } from './core/naming/experiment-names';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
 import { readRegularFile } from './core/fs/read-regular-file';
@@ -41,7 +42,7 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
         return {
           projects: {
             [root]: {
-              name: projectNameOf(name),
+              name: projectOf(name),
               root,
               projectType: 'application',
               tags,
@@ -74,7 +75,7 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
     return undefined;
   };
   for (const [source, project] of Object.entries(ctx.projects)) {
-    if (!source.startsWith('exp-') || !project.root.startsWith('experiments/')) continue;
+    if (experimentOfProject(source) === null || !project.root.startsWith('experiments/')) continue;
     const experiment = basename(project.root);
     const sourceFile = join(project.root, EXPERIMENT_FILE);
     const targets = new Set<string>();

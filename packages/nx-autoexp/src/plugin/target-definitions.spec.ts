@@ -104,9 +104,12 @@ describe('experimentTargets', () => {
     expect(t.upload.dependsOn).toEqual(['predict']);
     expect(t.fit.executor).toBe('@autoexp/nx-autoexp:train');
     expect(t.upload.executor).toBe('@autoexp/nx-autoexp:submit');
+    // The step gets the real names for its hints; default names add no option (task hashes unchanged).
+    expect(t.fit.options).toMatchObject({ trainTarget: 'fit', inferTarget: 'predict', submitTarget: 'upload' });
     const cmd = targetsOf(load()).infer;
     expect(cmd.executor).toBe('nx:run-commands');
     expect(cmd.options.command).toBe(stepCommand('infer'));
+    expect(Object.keys(cmd.options).sort()).toEqual(['command', 'experiment', 'runName', 'smoke']);
   });
 
   it('every target is cached, tagged as an autoexp target and described for nx show project / Nx Console', () => {

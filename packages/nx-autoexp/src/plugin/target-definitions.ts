@@ -4,6 +4,7 @@ import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types'
 import { runPaths } from '../core/pipeline/run-paths';
 import { sectionStampInput, writeSectionStamps } from '../core/config/section-stamps';
 import { shellQuote } from '../core/process/shell-quote';
+import { targetNameOptions } from '../core/naming/experiment-names';
 
 export interface AutoexpPluginOptions {
   /** Target names, for workspaces that already use train/infer/submit. */
@@ -128,7 +129,7 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
   const trainer: Input = { input: 'production', projects: opts.trainerProject };
   const run = (step: 'train' | 'infer' | 'submit') => {
     const r = stepRunner(step, opts.stepRunner);
-    return { ...r, options: { ...r.options, experiment: name, runName: name, smoke: false } };
+    return { ...r, options: { ...r.options, experiment: name, runName: name, smoke: false, ...targetNameOptions({ train: opts.trainTargetName, infer: opts.inferTargetName, submit: opts.submitTargetName }) } };
   };
   return {
     [opts.trainTargetName]: {

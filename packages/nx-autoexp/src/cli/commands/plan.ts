@@ -1,3 +1,4 @@
+import { experimentOfTyped } from '../../core/naming/experiment-names';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ConfigError, ConfigErrors } from '../../core/config/config-error';
@@ -21,7 +22,7 @@ export default async function planCommand(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   if (positionals.length !== 1) throw new UserError(`give one experiment name (the folder under experiments/).\n${USAGE}`, 2);
-  const name = positionals[0].replace(/^exp-/, '');
+  const name = experimentOfTyped(positionals[0]);
   try {
     const plan = planExperiment(resolve(io.cwd, values.workspace ?? '.'), name, { smoke: values.smoke });
     io.stdout(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));

@@ -1,3 +1,4 @@
+import { experimentOfTyped } from '../../core/naming/experiment-names';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigErrors } from '../../core/config/config-error';
@@ -30,7 +31,7 @@ export default async function previewCommand(argv: string[], io: CliIO): Promise
   if (positionals.length !== 1) throw new UserError(`give one experiment name (the folder under experiments/).\n${USAGE}`, 2);
   if (!/^[1-9]\d*$/.test(values.rows ?? '')) throw new UserError(`--rows must be a positive integer, got '${values.rows}'`, 2);
   const root = resolve(io.cwd, values.workspace ?? '.');
-  const name = positionals[0].replace(/^exp-/, '');
+  const name = experimentOfTyped(positionals[0]);
   let exp;
   try {
     exp = loadExperiment(root, name);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main';
@@ -54,5 +54,24 @@ describe('autoexp step: a failing step', () => {
     expect(r.err).toMatch(/experiments\/nope/);
     const record = JSON.parse(readFileSync(join(ws, 'runs/_failures', file), 'utf8'));
     expect(record).toMatchObject({ experiment: 'exp-nope', target: args[0], smoke });
+  });
+});
+
+describe('autoexp step: hints name the configured targets', () => {
+  beforeEach(() => {
+    mkdirSync(join(ws, 'experiments/demo'), { recursive: true });
+    writeFileSync(join(ws, 'experiments/demo/experiment.yaml'), 'model:\n  type: seq2seq\n  init: random\n  architecture: bart\n');
+  });
+
+  it('renamed targets (as the plugin forwards them) appear in the hint; default names otherwise', async () => {
+    const renamed = await step('infer', '--experiment=demo', '--runName=demo', '--trainTarget=fit', '--inferTarget=predict', '--submitTarget=upload');
+    expect(renamed.code).toBe(1);
+    expect(renamed.err).toMatch(/no checkpoint manifest at runs\/demo\/train\/checkpoint\.json: train has not run/);
+    expect(renamed.err).toContain('run: npx nx run exp-demo:fit');
+    expect(renamed.err).not.toContain('exp-demo:train');
+    const smoke = await step('submit', '--experiment=demo', '--smoke', '--runName=demo/smoke', '--inferTarget=predict');
+    expect(smoke.err).toContain('run: npx nx run exp-demo:predict -c smoke');
+    const plain = await step('infer', '--experiment=demo', '--runName=demo');
+    expect(plain.err).toContain('run: npx nx run exp-demo:train');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { split as splitShellWords } from 'shlex';
+import { targetNamesOf } from '../../core/naming/experiment-names';
 import { runPipelineStep } from '../../core/pipeline/run-pipeline-step';
 import type { StepContext } from '../../core/pipeline/train-step';
 import { CliIO, UserError } from '../io';
@@ -18,6 +19,9 @@ options:
   --strategy NAME        infer: run only this inference strategy
   --latest[=true|false]  submit, smoke only: also update prediction/latest_output.csv
   --fresh[=true|false]   train: start a new run even when an interrupted one could be resumed
+  --trainTarget NAME, --inferTarget NAME, --submitTarget NAME
+                         set by the plugin when nx.json renames the targets: the
+                         names the hints use (default train, infer, submit)
   --args-stdin           also read options from stdin, split by POSIX quoting without
                          any expansion (how the nx targets pass what nx forwards)
 
@@ -74,6 +78,9 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
       strategy: { type: 'string' },
       latest: { type: 'string' },
       fresh: { type: 'string' },
+      trainTarget: { type: 'string' },
+      inferTarget: { type: 'string' },
+      submitTarget: { type: 'string' },
       help: { type: 'string' },
     },
   });
@@ -96,7 +103,7 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
   if (values.runName !== undefined && values.runName !== expected) throw new UserError(`--runName ${values.runName} does not match --experiment ${experiment}${smoke ? ' --smoke' : ''} (expected ${expected}); the outputs Nx caches would be the wrong folder`, 2);
 
   const ok = await runPipelineStep(
-    { workspaceRoot: io.cwd, target: name, experiment, smoke, fresh, out: (t) => io.stdout(t.replace(/\n$/, '')), err: (t) => io.stderr(t.replace(/\n$/, '')) },
+    { workspaceRoot: io.cwd, target: name, experiment, smoke, fresh, targets: targetNamesOf(values), out: (t) => io.stdout(t.replace(/\n$/, '')), err: (t) => io.stderr(t.replace(/\n$/, '')) },
     (ctx) => RUNNERS[name](ctx, { strategy: values.strategy, latest }),
   );
   return ok ? 0 : 1;

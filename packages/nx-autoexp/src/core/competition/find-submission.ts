@@ -1,3 +1,4 @@
+import { projectOf } from '../naming/experiment-names';
 import type { IndexRow } from '../submission/experiment-index';
 import { SubmissionError } from '../submission/submission-error';
 
@@ -21,7 +22,7 @@ export function findSubmission(rows: IndexRow[], ref: string): number {
     }
     return i;
   }
-  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => r.experiment === ref || r.experiment === `exp-${ref}`);
+  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => r.experiment === ref || r.experiment === projectOf(ref));
   const ok = mine.filter(([r]) => r.status === 'ok');
   const full = ok.filter(([r]) => r.smoke !== 'true');
   const latest = (list: (readonly [IndexRow, number])[]) => list.reduce((a, b) => (b[0].timestamp > a[0].timestamp ? b : a))[1];

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, ConfigErrors } from './config-error';
+import { isExperimentName, projectOf } from '../naming/experiment-names';
 import { deepMerge } from './deep-merge';
 import { hashValue } from './hash';
 import { trainComputeKeys } from './run-control-keys';
@@ -11,17 +12,13 @@ import type { ExperimentConfig, ResolvedExperiment } from './types';
 export const BASE_CONFIG = 'config/base.yaml';
 export const EXPERIMENTS_DIR = 'experiments';
 export const EXPERIMENT_FILE = 'experiment.yaml';
-/** Folder names become Nx project names and path segments: keep them boring. */
-export const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-export const projectNameOf = (experiment: string): string => `exp-${experiment}`;
 
 export function experimentFile(workspaceRoot: string, experiment: string): string {
   return join(workspaceRoot, EXPERIMENTS_DIR, experiment, EXPERIMENT_FILE);
 }
 
 export function checkExperimentName(name: string, where: string): void {
-  if (!EXPERIMENT_NAME.test(name) || name.includes('..')) {
+  if (!isExperimentName(name)) {
     throw new ConfigError(
       `invalid experiment folder name '${name}'`,
       where,
@@ -95,7 +92,7 @@ export function loadExperiment(workspaceRoot: string, experiment: string): Resol
   }
   return {
     name: experiment,
-    project: projectNameOf(experiment),
+    project: projectOf(experiment),
     file: rel(file),
     sources: sources.map((s) => s.file),
     config,

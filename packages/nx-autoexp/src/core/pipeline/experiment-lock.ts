@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { withFileLock } from '../submission/file-lock';
 import { PipelineError } from './pipeline-error';
-import { rerunCommand } from './rerun-command';
+import { TargetNames, modeFileStem, nxRunCommand, projectOf } from '../naming/experiment-names';
 
 /**
  * One training per experiment and mode (full / smoke) at a time, across
@@ -22,10 +22,10 @@ interface Owner {
   since: string;
 }
 
-export async function withTrainingLock<T>(root: string, experiment: string, smoke: boolean, fn: () => Promise<T>): Promise<T> {
+export async function withTrainingLock<T>(root: string, experiment: string, smoke: boolean, fn: () => Promise<T>, targets?: TargetNames): Promise<T> {
   const dir = join(root, LOCKS_DIR);
   mkdirSync(dir, { recursive: true });
-  const base = join(dir, `exp-${experiment}${smoke ? '.smoke' : ''}.train`);
+  const base = join(dir, `${modeFileStem(projectOf(experiment), smoke)}.train`);
   const ownerFile = `${base}.owner.json`;
   const busy = (lockfilePath: string, staleMs: number) => {
     let who = 'another process';
@@ -36,8 +36,8 @@ export async function withTrainingLock<T>(root: string, experiment: string, smok
       /* the holder has not written its name yet */
     }
     return new PipelineError(
-      `exp-${experiment}${smoke ? ' (smoke)' : ''} is already training (${who})`,
-      `wait for that training to finish (its result is then a cache hit), or stop it and run again: ${rerunCommand(experiment, 'train', smoke)}. ` +
+      `${projectOf(experiment)}${smoke ? ' (smoke)' : ''} is already training (${who})`,
+      `wait for that training to finish (its result is then a cache hit), or stop it and run again: ${nxRunCommand(experiment, 'train', { smoke, targets })}. ` +
         `A lock left by a killed training (${lockfilePath}) is taken over ${staleMs / 1000} s after its holder died.`,
     );
   };

@@ -18,6 +18,7 @@ import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } fr
 import { SMOKE } from './train-step';
 import { PipelineError } from './pipeline-error';
 import { resolvePython, trainerEnv } from './python';
+import { jobNameOf, nxRunCommand } from '../naming/experiment-names';
 import { runPaths } from './run-paths';
 import type { StepContext } from './train-step';
 import { describeExit } from './trainer-exit-codes';
@@ -48,13 +49,13 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperimentCached(root, experiment);
   // With launcher: slurm, each strategy attempt and the scoring run as cluster jobs (job files beside the checkpoints, on the shared filesystem).
-  ctx = { ...ctx, runner: ctx.runner ?? selectRunner(exp.config, { jobDir: join(root, exp.outputDir, 'slurm-infer'), jobName: `exp-${experiment}-infer`, log }) };
+  ctx = { ...ctx, runner: ctx.runner ?? selectRunner(exp.config, { jobDir: join(root, exp.outputDir, 'slurm-infer'), jobName: jobNameOf(experiment, 'infer'), log }) };
   const paths = runPaths(experiment, ctx.smoke);
-  const cfgFlag = ctx.smoke ? ' -c smoke' : '';
-  const retrain = `npx nx run exp-${experiment}:train${cfgFlag} --skip-nx-cache`;
+  const nxRun = (step: 'train' | 'infer', extra?: string) => nxRunCommand(experiment, step, { smoke: ctx.smoke, extra, targets: ctx.targets });
+  const retrain = nxRun('train', '--skip-nx-cache');
   const manifestPath = join(root, paths.manifest);
   if (!existsSync(manifestPath)) {
-    throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: npx nx run exp-${experiment}:train${cfgFlag}`);
+    throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: ${nxRun('train')}`);
   }
   const manifest = readManifest(manifestPath);
   // A manifest copied or hand-edited from another experiment would infer with its checkpoint, without a word.
@@ -96,7 +97,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     lease.release();
   }
   if (!result.ok) {
-    throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => `npx nx run exp-${experiment}:infer${cfgFlag} --strategy=${name} --skip-nx-cache` }));
+    throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => nxRun('infer', `--strategy=${name} --skip-nx-cache`) }));
   }
 
   // A smoke run's 4-step model is expected to be degenerate: its findings are warnings only.

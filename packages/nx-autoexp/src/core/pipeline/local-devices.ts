@@ -12,7 +12,7 @@ export async function localDevices(ctx: StepContext, exp: ResolvedExperiment, st
   const env = ctx.env ?? process.env;
   const pool = resolveDevicePool(exp.config.devices, env);
   const count = step === 'train' ? exp.config.train.gpus : exp.config.infer.gpus;
-  const lease = await acquireDevices({ workspaceRoot: ctx.workspaceRoot, pool, count: count ?? 1, step, configFile: exp.file, label: `exp-${exp.name}`, log: ctx.log, signal: ctx.signal });
+  const lease = await acquireDevices({ workspaceRoot: ctx.workspaceRoot, pool, count: count ?? 1, step, configFile: exp.file, label: exp.project, log: ctx.log, signal: ctx.signal });
   if (lease.ids.length > 0) {
     ctx.log(`${step}: on ${pool.fake ? 'pseudo-device' : 'GPU'}${lease.ids.length > 1 ? 's' : ''} ${lease.ids.join(', ')} (CUDA_VISIBLE_DEVICES=${lease.env.CUDA_VISIBLE_DEVICES}; pool ${pool.source}${pool.fake ? ', trainer on CPU' : ''})`);
   }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { runsFolderOf } from '../naming/experiment-names';
 
 /** Where each target keeps its small, cached outputs (relative to the workspace root). */
 export function runPaths(experiment: string, smoke = false) {
   // Smoke runs keep their own outputs (and so their own Nx cache entries).
-  const base = smoke ? join('runs', experiment, 'smoke') : join('runs', experiment);
+  const base = runsFolderOf(experiment, smoke);
   return {
     base,
     trainDir: join(base, 'train'),

@@ -1,5 +1,6 @@
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { describeFsError } from '../fs/fs-error';
+import { TargetNames, projectOf } from '../naming/experiment-names';
 import { PipelineError } from './pipeline-error';
 import type { StepContext } from './train-step';
 import { FailureRecord, clearStepFailure, recordStepFailure } from './failure-record';
@@ -22,6 +23,8 @@ export interface PipelineStepRun {
   smoke?: boolean;
   /** train: a new run, never a resumed one. */
   fresh?: boolean;
+  /** The plugin's target names, for the hints (default train/infer/submit). */
+  targets?: TargetNames;
   /** Where lines go; the process's stdout/stderr by default. */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -38,7 +41,8 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
   const smoke = !!run.smoke;
   const out = run.out ?? ((t: string) => process.stdout.write(t));
   const errOut = run.err ?? ((t: string) => process.stderr.write(t));
-  const prefix = `[exp-${experiment}${smoke ? ' smoke' : ''}]`;
+  const project = projectOf(experiment);
+  const prefix = `[${project}${smoke ? ' smoke' : ''}]`;
   const log = (line: string) => out(`${prefix} ${line}\n`);
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -50,14 +54,14 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh });
-    if (target === 'submit') clearStepFailure(workspaceRoot, `exp-${experiment}`, smoke);
+    await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh, targets: run.targets });
+    if (target === 'submit') clearStepFailure(workspaceRoot, project, smoke);
     return true;
   } catch (err) {
     const message = describeError(err);
     errOut(`${prefix} ERROR: ${message.replace(/\n/g, `\n${prefix} `)}\n`);
     try {
-      recordStepFailure(workspaceRoot, { experiment: `exp-${experiment}`, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
+      recordStepFailure(workspaceRoot, { experiment: project, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
     } catch {
       /* recording is best effort: the task has failed either way */
     }

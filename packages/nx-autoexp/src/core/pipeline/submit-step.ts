@@ -7,6 +7,7 @@ import { formatTrackers, recordSubmission } from '../submission';
 import { readDialogues, readSummaryLengths } from '../submission/degenerate-check';
 import { checkpointTrackers } from './checkpoint-trackers';
 import { PipelineError } from './pipeline-error';
+import { nxRunCommand } from '../naming/experiment-names';
 import { runPaths } from './run-paths';
 import type { StepContext } from './train-step';
 
@@ -23,7 +24,7 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
   const paths = runPaths(experiment, ctx.smoke);
   const predictions = join(root, paths.testPredictions);
   if (!existsSync(predictions)) {
-    throw new PipelineError(`no test predictions at ${paths.testPredictions}: infer has not run`, `run: npx nx run exp-${experiment}:infer${ctx.smoke ? ' -c smoke' : ''}`);
+    throw new PipelineError(`no test predictions at ${paths.testPredictions}: infer has not run`, `run: ${nxRunCommand(experiment, 'infer', { smoke: ctx.smoke, targets: ctx.targets })}`);
   }
   const sample = dataPath(root, exp.config, 'sample_submission');
   if (!sample || !existsSync(sample)) {

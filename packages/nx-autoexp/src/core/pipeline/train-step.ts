@@ -12,7 +12,7 @@ import { localDevices } from './local-devices';
 import { snapshotCheckpoints, writtenSince } from '../checkpoints/checkpoint-snapshot';
 import { RUN_RECORD } from '../checkpoints/run-records';
 import { withTrainingLock } from './experiment-lock';
-import { rerunCommand } from './rerun-command';
+import { TargetNames, jobNameOf, nxRunCommand } from '../naming/experiment-names';
 import type { ProcessRunner } from '../process/run-process';
 import { PipelineError } from './pipeline-error';
 import { fillPlaceholders } from './placeholders';
@@ -34,6 +34,8 @@ export interface StepContext {
   smoke?: boolean;
   /** train --fresh: a new run even when an interrupted one could be resumed. */
   fresh?: boolean;
+  /** The plugin's target names (renamed in nx.json or not), so every hint names the real target. */
+  targets?: TargetNames;
 }
 
 /** The real path of `p`, also when its tail does not exist yet (realpath of the nearest existing ancestor). */
@@ -105,7 +107,7 @@ export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   const { workspaceRoot: root, experiment } = ctx;
   const exp = loadExperimentCached(root, experiment);
   checkOutputDirUnique(root, exp);
-  return withTrainingLock(root, experiment, !!ctx.smoke, () => train(ctx, exp));
+  return withTrainingLock(root, experiment, !!ctx.smoke, () => train(ctx, exp), ctx.targets);
 }
 
 async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainResult> {
@@ -155,7 +157,7 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
     if (userCommand) mkdirSync(train.run_dir, { recursive: true });
     const torchrun = nproc > 1 && !exp.config.train.command ? ` (torchrun, ${nproc} processes)` : '';
     log(`${resume ? resume.line : `train${ctx.smoke ? ' (smoke)' : ''}: run ${runId} -> ${train.run_dir}`}${torchrun}`);
-    const base = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: `exp-${experiment}-train`, log, signalBeforeEnd: !userCommand && exp.config.train.save_on_interrupt });
+    const base = ctx.runner ?? selectRunner(exp.config, { jobDir: join(train.run_dir, 'slurm'), jobName: jobNameOf(experiment, 'train'), log, signalBeforeEnd: !userCommand && exp.config.train.save_on_interrupt });
     // slurm.requeue: a job cut short by its time limit is submitted again, from a fresh resume point.
     const retry = () => {
       const again = planResume(root, exp, { smoke: ctx.smoke });
@@ -186,13 +188,13 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
   if (userCommand) recordUserRun(train.run_dir, { run_id: runId, experiment, config_hash: exp.hashes.train, started_at: startedAt, exitCode: res.aborted ? null : res.exitCode });
   if (res.aborted || res.exitCode === INTERRUPTED_EXIT) {
     const saved = res.exitCode === INTERRUPTED_EXIT ? 'the trainer saved a checkpoint first; ' : '';
-    throw new PipelineError(`training was interrupted; ${saved}nothing was cached`, `run it again to resume: ${rerunCommand(experiment, 'train', smoke)} (--fresh starts over)`);
+    throw new PipelineError(`training was interrupted; ${saved}nothing was cached`, `run it again to resume: ${nxRunCommand(experiment, 'train', { smoke, targets: ctx.targets })} (--fresh starts over)`);
   }
   if (res.exitCode !== 0) {
     const worker = nproc > 1 && res.exitCode === 1 ? torchrunWorkerExit(res.tail) : null;
     throw new PipelineError(
       `training failed (${describeExit(worker !== null && worker > 0 ? worker : res.exitCode, res.signal)})`,
-      `fix the problem above, then run: ${rerunCommand(experiment, 'train', smoke)}`,
+      `fix the problem above, then run: ${nxRunCommand(experiment, 'train', { smoke, targets: ctx.targets })}`,
       `last lines of the trainer's output:\n${res.tail.map((l) => `  | ${l}`).join('\n')}`,
     );
   }
@@ -226,7 +228,7 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
     // The trainer exited 0, so retraining alone would not help: point at where it should have saved.
     const where = userCommand ? 'make train.command save its checkpoints under {run_dir} (or set train.output_dir to where it saves)' : 'check train.output_dir and the trainer output above';
     const older = result.excluded ? ` (${result.excluded} older checkpoint folder(s) under it were not written by this run and do not count)` : '';
-    throw new PipelineError(`the trainer exited 0 but left no usable checkpoint${older}. ${formatNoCheckpointError(result, train.output_dir)}`, `${where}; then retrain with: ${rerunCommand(experiment, 'train', smoke, '--skip-nx-cache')}`);
+    throw new PipelineError(`the trainer exited 0 but left no usable checkpoint${older}. ${formatNoCheckpointError(result, train.output_dir)}`, `${where}; then retrain with: ${nxRunCommand(experiment, 'train', { smoke, extra: '--skip-nx-cache', targets: ctx.targets })}`);
   }
   const manifest = buildManifest(result, { workspaceRoot: root, experiment, policy: c.policy, runId, configHash: exp.hashes.train });
   const manifestPath = join(root, paths.manifest);

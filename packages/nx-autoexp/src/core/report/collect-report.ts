@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { dataPath } from '../config/data-paths';
+import { experimentOfProject, isExperimentName, nxRunCommand } from '../naming/experiment-names';
 import type { ExperimentConfig } from '../config/types';
 import { PipelineError } from '../pipeline/pipeline-error';
 import { runPaths } from '../pipeline/run-paths';
@@ -33,7 +34,6 @@ export interface CollectReportOptions {
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * The runs/<name>/ folder of a submission: the index names experiments by
@@ -41,9 +41,9 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 export function runsFolderOf(experiment: string, meta: Json | null): string {
   for (const v of [obj(meta?.checkpoint)?.experiment, obj(meta?.inference)?.experiment]) {
-    if (typeof v === 'string' && SAFE_NAME.test(v)) return v;
+    if (typeof v === 'string' && isExperimentName(v)) return v;
   }
-  return experiment.startsWith('exp-') ? experiment.slice(4) : experiment;
+  return experimentOfProject(experiment) ?? experiment;
 }
 
 /** sha256 the infer step recorded for the dev predictions of this submission, if any. */
@@ -143,7 +143,7 @@ class Collector {
     const folder = runsFolderOf(row.experiment, meta);
     const predPath = this.input(join(this.root, runPaths(folder).devPredictions));
     if (!existsSync(predPath)) {
-      notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`npx nx run ${row.experiment}:infer\` to make them)`);
+      notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`${nxRunCommand(folder, 'infer')}\` to make them)`);
       return null;
     }
     const data = obj(obj(config)?.data);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
+import { experimentOfProject, nxRunCommand } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 import { timestampToIso } from './timestamp';
 
@@ -177,7 +178,7 @@ const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
 function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: string): unknown {
   const mine = rows.filter((r) => r.experiment === experiment && r.status === 'ok' && r.metadata_path);
   if (mine.length === 0) {
-    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or nx run exp-${experiment}:submit) first.`);
+    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfProject(experiment) ?? experiment, 'submit')}) first.`);
   }
   const latest = mine.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
   const path = join(resolve(workspaceRoot), latest.metadata_path);

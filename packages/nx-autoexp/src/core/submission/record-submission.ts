@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isExperimentName } from '../naming/experiment-names';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
@@ -79,10 +80,8 @@ export interface SubmissionReceipt {
   warnings: string[];
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkExperimentName(name: string): void {
-  if (!NAME_RE.test(name)) {
+  if (!isExperimentName(name)) {
     throw new SubmissionError(`experiment name '${name}' cannot be used in a file name: use letters, digits, '.', '_' and '-', starting with a letter or digit.`);
   }
 }

@@ -1,4 +1,6 @@
-export interface InferExecutorSchema {
+import type { TargetNameOptions } from '../../core/naming/experiment-names';
+
+export interface InferExecutorSchema extends TargetNameOptions {
   experiment: string;
   /** This target's small outputs live in runs/<runName>/ (<exp> or <exp>/smoke); set by the plugin. */
   runName?: string;

@@ -1,4 +1,6 @@
-export interface SubmitExecutorSchema {
+import type { TargetNameOptions } from '../../core/naming/experiment-names';
+
+export interface SubmitExecutorSchema extends TargetNameOptions {
   experiment: string;
   /** This target's small outputs live in runs/<runName>/ (<exp> or <exp>/smoke); set by the plugin. */
   runName?: string;
