@@ -1,6 +1,8 @@
-import type { CreateDependencies, CreateNodesV2, RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, CreateNodesV2, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import { basename, dirname, join, relative } from 'node:path';
-import { loadExperimentCached } from './core/config/experiment-cache';
+import { loadExperimentCached, loadExperimentFolderCached } from './core/config/experiment-cache';
+import type { ResolvedExperiment } from './core/config/types';
+import { sweepAnchor, sweepTag, variantRoot } from './plugin/sweep-projects';
 import { dataPath, workspaceRelative } from './core/config/data-paths';
 import { EXPERIMENT_FILE } from './core/config/load-experiment';
 import { experimentOfProject, projectOf } from './core/naming/experiment-names';
@@ -26,31 +28,32 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
         const root = dirname(configFile);
         const name = basename(root);
         const o = resolveOptions(opts);
-        let targets;
-        let tags: string[] = ['autoexp'];
-        let description: string | undefined;
+        let loaded: ResolvedExperiment[];
         try {
-          const exp = loadExperimentCached(ctx.workspaceRoot, name);
-          targets = experimentTargets(ctx.workspaceRoot, exp, name, o);
-          tags = [...tags, ...(exp.config.tags ?? [])];
-          description = exp.config.description;
+          loaded = loadExperimentFolderCached(ctx.workspaceRoot, name);
         } catch (err) {
-          targets = experimentTargets(ctx.workspaceRoot, null, name, o, (err as Error).message);
-          // Keep the tags it declares, so `run-many --projects=tag:x` still selects it and reports the error.
-          tags = [...tags, 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile))];
+          const targets = experimentTargets(ctx.workspaceRoot, null, name, o, (err as Error).message);
+          // Keep the tags it declares (and its sweep's), so `run-many --projects=tag:x` still selects it and reports the error.
+          const tags = ['autoexp', 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile), name)];
+          return { projects: { [root]: { name: projectOf(name), root, projectType: 'application', tags, targets } } };
         }
-        return {
-          projects: {
-            [root]: {
-              name: projectOf(name),
-              root,
-              projectType: 'application',
-              tags,
-              targets,
-              metadata: description ? { description } : undefined,
-            },
-          },
-        };
+        const projects: Record<string, ProjectConfiguration> = {};
+        // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
+        if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded);
+        for (const exp of loaded) {
+          const at = exp.sweep ? variantRoot(root, exp) : root;
+          const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];
+          const description = exp.config.description;
+          projects[at] = {
+            name: exp.project,
+            root: at,
+            projectType: 'application',
+            tags,
+            targets: experimentTargets(ctx.workspaceRoot, exp, exp.name, o),
+            metadata: description ? { description } : undefined,
+          };
+        }
+        return { projects };
       },
       configFiles,
       options,
@@ -75,15 +78,21 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
     return undefined;
   };
   for (const [source, project] of Object.entries(ctx.projects)) {
-    if (experimentOfProject(source) === null || !project.root.startsWith('experiments/')) continue;
-    const experiment = basename(project.root);
+    const experiment = experimentOfProject(source); // a variant's is <folder>--<variant>
+    if (experiment === null || !project.root.startsWith('experiments/')) continue;
     const sourceFile = join(project.root, EXPERIMENT_FILE);
+    // A variant's root holds no files (Nx keys projects by root), so its edges name no source file.
+    let variant = false;
     const targets = new Set<string>();
     if (ctx.projects[o.trainerProject]) targets.add(o.trainerProject);
     const configOwner = owner('config/base.yaml');
     if (configOwner) targets.add(configOwner);
     try {
       const exp = loadExperimentCached(ctx.workspaceRoot, experiment);
+      variant = !!exp.sweep;
+      // A variant depends on the node owning its sweep's file, so editing the sweep marks it affected.
+      const sweepOwner = exp.sweep && owner(exp.file);
+      if (sweepOwner) targets.add(sweepOwner);
       for (const f of ['train', 'dev', 'test', 'sample_submission'] as const) {
         const abs = dataPath(ctx.workspaceRoot, exp.config, f);
         const rel = abs && workspaceRelative(ctx.workspaceRoot, abs);
@@ -99,17 +108,18 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
       /* invalid config: the executor reports it */
     }
     for (const target of targets) {
-      if (target !== source) deps.push({ source, target, type: DependencyType.static, sourceFile });
+      if (target !== source) deps.push(variant ? { source, target, type: DependencyType.implicit } : { source, target, type: DependencyType.static, sourceFile });
     }
   }
   return deps;
 };
 
-/** Tags of a config that failed validation, if its YAML parses at all. */
-function declaredTags(file: string): string[] {
+/** Tags of a config that failed validation (with its sweep's tag when it holds one), if its YAML parses at all. */
+function declaredTags(file: string, folder: string): string[] {
   try {
-    const tags = (parseYaml(readRegularFile(file).toString('utf8')) as { tags?: unknown } | null)?.tags;
-    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+    const raw = parseYaml(readRegularFile(file).toString('utf8')) as { tags?: unknown; sweep?: unknown } | null;
+    const tags = raw?.tags;
+    return [...(raw?.sweep !== undefined ? [sweepTag(folder)] : []), ...(Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [])];
   } catch {
     return [];
   }

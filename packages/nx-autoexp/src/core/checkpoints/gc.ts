@@ -1,7 +1,8 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
+import { EXPERIMENT_FILE } from '../config/load-experiment';
 import { loadExperimentCached } from '../config/experiment-cache';
+import { experimentIds } from '../config/experiment-ids';
 import { readIndex } from '../submission/experiment-index';
 import { listCheckpoints } from './find-checkpoint';
 import { findResumeCandidate } from './resume-candidate';
@@ -103,13 +104,8 @@ function readJson(p: string): Record<string, unknown> | null {
   }
 }
 
-function listExperiments(root: string): string[] {
-  const dir = join(root, EXPERIMENTS_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => existsSync(join(dir, n, EXPERIMENT_FILE)))
-    .sort();
-}
+/** Experiments and sweep variants by id. */
+const listExperiments = experimentIds;
 
 /** Absolute checkpoint path -> why it is needed, from manifests and submissions of every experiment. */
 function referencedCheckpoints(root: string, experiments: string[]): Map<string, string> {

@@ -27,7 +27,7 @@ describe('loadExperimentCached across processes', () => {
 
     // A marker only the saved file has: seeing it proves the result came from disk, not from a parse.
     const saved = JSON.parse(readFileSync(diskFile(root), 'utf8'));
-    saved.entries.a.value.config.description = 'from disk';
+    saved.entries.a.value[0].config.description = 'from disk';
     writeFileSync(diskFile(root), JSON.stringify(saved));
     clearExperimentCache(); // as a new `nx` process
     expect(loadExperimentCached(root, 'a').config.description).toBe('from disk');
@@ -82,7 +82,7 @@ describe('loadExperimentCached across processes', () => {
     await tick();
     const saved = JSON.parse(readFileSync(diskFile(root), 'utf8'));
     saved.version = 'older';
-    saved.entries.a.value.config.description = 'stale';
+    saved.entries.a.value[0].config.description = 'stale';
     writeFileSync(diskFile(root), JSON.stringify(saved));
     clearExperimentCache();
     expect(loadExperimentCached(root, 'a').config.description).toBe('first');

@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { readRegularFile } from '../fs/read-regular-file';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { BASE_CONFIG, experimentFile, loadExperiment } from './load-experiment';
+import { BASE_CONFIG, experimentFile, loadExperimentFolder, pickExperiment } from './load-experiment';
+import { splitVariant } from '../naming/experiment-names';
 import { EXPERIMENT_SCHEMA_PATH } from './schema';
 import { workspaceDataDir } from './workspace-data';
 import type { ResolvedExperiment } from './types';
@@ -20,12 +21,13 @@ import type { ResolvedExperiment } from './types';
  *   re-read, so its error is always exact); the file also records this
  *   loader's build and the schema, so a new plugin version starts afresh.
  */
-type Entry = { key: string; value: ResolvedExperiment | Error };
+type Loaded = ResolvedExperiment[];
+type Entry = { key: string; value: Loaded | Error };
 const cache = new Map<string, Entry>();
 
 interface DiskCache {
   version: string;
-  entries: Record<string, { key: string; value: ResolvedExperiment }>;
+  entries: Record<string, { key: string; value: Loaded }>;
 }
 const disks = new Map<string, { file: string; data: DiskCache; dirty: boolean }>();
 const DISK_FILE = 'autoexp-experiments.json';
@@ -56,7 +58,7 @@ function contentKey(paths: string[]): string {
 let buildVersion: string | null = null;
 /** Changes whenever the loader or the schema (defaults!) changes. */
 function loaderVersion(): string {
-  buildVersion ??= contentKey([require.resolve('./load-experiment'), EXPERIMENT_SCHEMA_PATH]);
+  buildVersion ??= contentKey([require.resolve('./load-experiment'), require.resolve('../sweep/expand'), require.resolve('../sweep/variant-name'), EXPERIMENT_SCHEMA_PATH]);
   return buildVersion;
 }
 
@@ -92,26 +94,33 @@ function scheduleFlush(d: { file: string; data: DiskCache; dirty: boolean }): vo
 
 const persist = () => process.env.AUTOEXP_CONFIG_CACHE !== '0';
 
+/** loadExperiment, memoised: an experiment or one variant of a sweep. */
 export function loadExperimentCached(workspaceRoot: string, name: string): ResolvedExperiment {
+  return pickExperiment(loadExperimentFolderCached(workspaceRoot, splitVariant(name).folder), name);
+}
+
+/** loadExperimentFolder, memoised: what one experiments/<name>/experiment.yaml yields (one experiment, or a sweep's variants). */
+export function loadExperimentFolderCached(workspaceRoot: string, name: string): ResolvedExperiment[] {
   const own = experimentFile(workspaceRoot, name);
   const base = join(workspaceRoot, BASE_CONFIG);
   const id = `${workspaceRoot}\0${name}`;
   const prev = cache.get(id);
-  const sourcesOf = (v: ResolvedExperiment | Error | undefined) => (v && !(v instanceof Error) ? v.sources.map((s) => join(workspaceRoot, s)) : []);
-  const stampKey = (v: ResolvedExperiment | Error | undefined) => [own, base, ...sourcesOf(v)].map(stamp).join('|');
+  // Every variant of a sweep has the same sources.
+  const sourcesOf = (v: Loaded | Error | undefined) => (v && !(v instanceof Error) && v.length ? v[0].sources.map((s) => join(workspaceRoot, s)) : []);
+  const stampKey = (v: Loaded | Error | undefined) => [own, base, ...sourcesOf(v)].map(stamp).join('|');
   if (prev && prev.key === stampKey(prev.value)) {
     if (prev.value instanceof Error) throw prev.value;
     return prev.value;
   }
   const disk = persist() ? diskOf(workspaceRoot) : null;
   const saved = disk?.data.entries[name];
-  if (saved && saved.key === contentKey([own, base, ...sourcesOf(saved.value)])) {
+  if (saved && Array.isArray(saved.value) && saved.key === contentKey([own, base, ...sourcesOf(saved.value)])) {
     cache.set(id, { key: stampKey(saved.value), value: saved.value });
     return saved.value;
   }
-  let value: ResolvedExperiment | Error;
+  let value: Loaded | Error;
   try {
-    value = loadExperiment(workspaceRoot, name);
+    value = loadExperimentFolder(workspaceRoot, name);
   } catch (err) {
     value = err as Error;
   }

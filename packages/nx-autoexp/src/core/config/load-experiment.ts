@@ -1,43 +1,81 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, ConfigErrors } from './config-error';
-import { isExperimentName, projectOf } from '../naming/experiment-names';
+import { isExperimentName, projectOf, splitVariant, VARIANT_SEPARATOR, variantExperiment } from '../naming/experiment-names';
 import { deepMerge } from './deep-merge';
 import { hashValue } from './hash';
 import { trainComputeKeys } from './run-control-keys';
 import { describeSchemaErrors, experimentValidator } from './schema';
 import { YamlSource, hasPath, lineOf, readYamlSource } from './yaml-source';
 import type { ExperimentConfig, ResolvedExperiment } from './types';
+import { applyOverrides, overrideKeyOf } from '../sweep/apply-overrides';
+import { expandSweep } from '../sweep/expand';
+import { groupOf } from '../sweep/groups';
+import { parseSweep } from '../sweep/parse-sweep';
+import type { SweepSpec, SweepVariant } from '../sweep/types';
 
 export const BASE_CONFIG = 'config/base.yaml';
 export const EXPERIMENTS_DIR = 'experiments';
 export const EXPERIMENT_FILE = 'experiment.yaml';
 
+/** The file of an experiment, or of the sweep a variant (`<folder>--<variant>`) belongs to. */
 export function experimentFile(workspaceRoot: string, experiment: string): string {
-  return join(workspaceRoot, EXPERIMENTS_DIR, experiment, EXPERIMENT_FILE);
+  return join(workspaceRoot, EXPERIMENTS_DIR, splitVariant(experiment).folder, EXPERIMENT_FILE);
 }
 
 export function checkExperimentName(name: string, where: string): void {
-  if (!isExperimentName(name)) {
+  if (!isExperimentName(name) || name.includes(VARIANT_SEPARATOR)) {
     throw new ConfigError(
       `invalid experiment folder name '${name}'`,
       where,
       null,
       null,
-      'use letters, digits, "-", "_" or "." only (no spaces, no ".."), e.g. experiments/kobart-lr3e-5/',
+      'use letters, digits, "-", "_" or "." only (no spaces, no "..", no "--": it separates a sweep from its variants), e.g. experiments/kobart-lr3e-5/',
     );
   }
 }
 
-/** Reads the experiment, its `extends` chain and config/base.yaml; validates; fills defaults. */
+/**
+ * Reads an experiment (`lr`) or one variant of a sweep (`lr--learning_rate-0.001`):
+ * the file, its `extends` chain and config/base.yaml; validates; fills defaults.
+ */
 export function loadExperiment(workspaceRoot: string, experiment: string): ResolvedExperiment {
+  return pickExperiment(loadExperimentFolder(workspaceRoot, splitVariant(experiment).folder), experiment);
+}
+
+/**
+ * The experiment (or variant) `id` among what its folder yields: a folder
+ * holding a sweep is no experiment itself, and a plain folder has no variants.
+ */
+export function pickExperiment(loaded: ResolvedExperiment[], id: string): ResolvedExperiment {
+  const { folder, variant } = splitVariant(id);
+  const found = loaded.find((e) => e.name === id);
+  if (found) return found;
+  const file = loaded[0].file;
+  if (!loaded[0].sweep) {
+    throw new ConfigError(`no sweep in this file, so there is no variant '${variant}'`, file, null, null, `run ${projectOf(folder)}; "--" in a name separates a sweep from its variant`);
+  }
+  const names = loaded.map((e) => e.sweep!.variant);
+  const list = names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
+  if (variant === null) {
+    throw new ConfigError(`this file holds a sweep of ${names.length} variants and is no experiment itself`, file, null, 'sweep', `run its variants (${list}): npx nx run-many -t submit --projects=tag:sweep:${folder}; npx autoexp plan ${folder} lists them`);
+  }
+  throw new ConfigError(`the sweep has no variant '${variant}'`, file, null, 'sweep', `its variants: ${list} (npx autoexp plan ${folder})`);
+}
+
+/**
+ * Everything experiments/<folder>/experiment.yaml yields: one experiment, or
+ * one per variant of its `sweep:` (each the merged config with the variant's
+ * overrides on top, validated on its own). Any invalid variant makes the
+ * whole sweep an error, so nothing of a broken sweep runs.
+ */
+export function loadExperimentFolder(workspaceRoot: string, experiment: string): ResolvedExperiment[] {
   const file = experimentFile(workspaceRoot, experiment);
   const rel = (p: string) => relative(workspaceRoot, p) || p;
   checkExperimentName(experiment, rel(dirname(file)));
   if (!existsSync(file)) {
     throw new ConfigError('experiment file not found', rel(file), null, null, `create it, e.g. with: npx nx g @autoexp/nx-autoexp:experiment ${experiment} --recipe tiny-bart`);
   }
-
   // The chain, most specific first: experiment, its parent, grandparent, ...
   const chain: YamlSource[] = [];
   const visited: string[] = [];
@@ -72,40 +110,64 @@ export function loadExperiment(workspaceRoot: string, experiment: string): Resol
   for (const src of [...chain].reverse()) merged = deepMerge(merged, src.value);
   delete merged.extends;
 
-  const validate = experimentValidator();
-  if (!validate(merged)) {
-    const problems = describeSchemaErrors(validate.errors ?? []);
-    throw new ConfigErrors(
-      problems.map((p) => {
-        // Blame the most specific file that spells out the key (or its parent section).
-        const owner = sources.find((s) => hasPath(s, p.path)) ?? sources.find((s) => hasPath(s, p.path.slice(0, -1))) ?? chain[0];
-        return new ConfigError(p.message, owner.file, lineOf(owner, p.path), p.path.join('.') || null, 'the allowed keys and types are in packages/nx-autoexp/schema/experiment.schema.json (editors complete them through the yaml-language-server line)');
-      }),
-    );
-  }
-  const config = merged as unknown as ExperimentConfig;
-  checkSemantics(config, chain[0], sources);
   // One quota per team: an experiment's own value would be ignored by `autoexp lb`, so it is refused.
   const ownCompetition = chain.find((s) => hasPath(s, ['competition']));
   if (ownCompetition) {
     throw new ConfigError('competition settings are workspace-wide (one leaderboard quota per team)', ownCompetition.file, lineOf(ownCompetition, ['competition']), 'competition', `move them to ${BASE_CONFIG}`);
   }
-  return {
-    name: experiment,
-    project: projectOf(experiment),
-    file: rel(file),
-    sources: sources.map((s) => s.file),
-    config,
-    hashes: sectionHashes(config),
-    outputDir: outputDirOf(config, experiment),
+  const sweepOwner = sources.find((s) => hasPath(s, ['sweep']));
+  if (sweepOwner && sweepOwner !== chain[0]) {
+    throw new ConfigError(`'sweep' belongs in the experiment file it expands, not in a file others extend (${chain[0].file})`, sweepOwner.file, lineOf(sweepOwner, ['sweep']), 'sweep', `move the sweep section into ${chain[0].file}`);
+  }
+  delete merged.sweep;
+  const finish = (config: Record<string, unknown>, id: string, variant: { v: SweepVariant; spec: SweepSpec } | null): ResolvedExperiment => {
+    // Blame the most specific file that spells out the key (or its parent section); a variant's own values, the sweep entry.
+    const locate = (path: (string | number)[]): { file: string; line: number | null; key: string } => {
+      const swept = variant && overrideKeyOf(path, variant.v.overrides);
+      if (variant && swept) return { file: chain[0].file, line: sweepEntryLine(variant.spec, variant.v, swept), key: `sweep.${variant.spec.kind}.${swept}` };
+      const owner = sources.find((s) => hasPath(s, path)) ?? sources.find((s) => hasPath(s, path.slice(0, -1))) ?? chain[0];
+      return { file: owner.file, line: lineOf(owner, path), key: path.join('.') };
+    };
+    const inVariant = variant ? `variant '${variant.v.name}': ` : '';
+    const validate = experimentValidator();
+    if (!validate(config)) {
+      const problems = describeSchemaErrors(validate.errors ?? []);
+      throw new ConfigErrors(
+        problems.map((p) => {
+          const at = locate(p.path);
+          return new ConfigError(inVariant + p.message, at.file, at.line, at.key || null, 'the allowed keys and types are in packages/nx-autoexp/schema/experiment.schema.json (editors complete them through the yaml-language-server line)');
+        }),
+      );
+    }
+    const c = config as unknown as ExperimentConfig;
+    checkSemantics(c, (path, problem, hint) => {
+      const at = locate(path);
+      throw new ConfigError(inVariant + problem, at.file, at.line, at.key, hint);
+    });
+    return {
+      name: id,
+      project: projectOf(id),
+      file: rel(file),
+      sources: sources.map((s) => s.file),
+      config: c,
+      hashes: sectionHashes(c),
+      outputDir: outputDirOf(c, id),
+      ...(variant ? { sweep: { sweep: experiment, variant: variant.v.name, overrides: variant.v.overrides, group: groupOf(experiment, variant.v.overrides, variant.spec.groupBy) } } : {}),
+    };
   };
+  if (!hasPath(chain[0], ['sweep'])) return [finish(merged, experiment, null)];
+  const spec = parseSweep(chain[0]);
+  return expandSweep(spec).map((v) => finish(applyOverrides(merged, v.overrides), variantExperiment(experiment, v.name), { v, spec }));
 }
 
-function checkSemantics(c: ExperimentConfig, own: YamlSource, sources: YamlSource[]): void {
-  const blame = (path: string[], problem: string, hint: string) => {
-    const owner = sources.find((s) => hasPath(s, path)) ?? own;
-    throw new ConfigError(problem, owner.file, lineOf(owner, path), path.join('.'), hint);
-  };
+/** The line of the sweep entry that set `key` for a variant: its list item, grid key or random dimension. */
+function sweepEntryLine(spec: SweepSpec, v: SweepVariant, key: string): number | null {
+  if (spec.kind === 'grid') return spec.grid.find((g) => g.key === key)?.line ?? spec.line;
+  if (spec.kind === 'random') return spec.random?.space.find((d) => d.key === key)?.line ?? spec.line;
+  return v.line;
+}
+
+function checkSemantics(c: ExperimentConfig, blame: (path: string[], problem: string, hint: string) => never): void {
   if (c.model.init === 'random' && !c.model.architecture) {
     blame(['model', 'architecture'], 'model.init is random but model.architecture is not set', 'set model.architecture to an HF model_type such as bart, t5 or llama');
   }

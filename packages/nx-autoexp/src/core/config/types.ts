@@ -1,3 +1,5 @@
+import type { SweepMembership } from '../sweep/types';
+
 /** The merged, validated, default-filled experiment config (see schema/experiment.schema.json). */
 export interface StrategyConfigInput {
   name: string;
@@ -94,4 +96,6 @@ export interface ResolvedExperiment {
   hashes: { train: string; infer: string; submit: string };
   /** train.output_dir with {experiment} filled in, relative to the workspace root. */
   outputDir: string;
+  /** Set for a variant of a sweep (name `<folder>--<variant>`). */
+  sweep?: SweepMembership;
 }

@@ -45,6 +45,12 @@ export function sweepGroupOf(name: string): string | null {
   return i > 0 ? name.slice(0, i) : null;
 }
 
+/** `kobart--lr1e-5` -> experiment folder `kobart`, variant `lr1e-5`; a plain experiment's variant is null. */
+export function splitVariant(name: string): { folder: string; variant: string | null } {
+  const i = name.indexOf(VARIANT_SEPARATOR);
+  return i > 0 ? { folder: name.slice(0, i), variant: name.slice(i + VARIANT_SEPARATOR.length) } : { folder: name, variant: null };
+}
+
 /** runs/<experiment>/ (runs/<experiment>/smoke/ for smoke runs), relative to the workspace root. */
 export const runsFolderOf = (experiment: string, smoke = false): string => (smoke ? join('runs', experiment, 'smoke') : join('runs', experiment));
 

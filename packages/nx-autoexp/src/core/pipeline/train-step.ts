@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { buildResolvedConfig, newRunId } from '../config/resolved-config';
-import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from '../config/load-experiment';
 import { loadExperimentCached } from '../config/experiment-cache';
+import { experimentIds } from '../config/experiment-ids';
 import type { ResolvedExperiment } from '../config/types';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { findCheckpoint, formatNoCheckpointError } from '../checkpoints';
@@ -62,11 +62,9 @@ const inside = (child: string, parent: string) => child.startsWith(parent.endsWi
  * the outer one would see the inner one's checkpoints. Refuse before anything runs.
  */
 function checkOutputDirUnique(root: string, exp: ResolvedExperiment): void {
-  const dir = join(root, EXPERIMENTS_DIR);
-  if (!existsSync(dir)) return;
   const mine = realPathOf(resolve(root, exp.outputDir));
-  for (const other of readdirSync(dir)) {
-    if (other === exp.name || !existsSync(join(dir, other, EXPERIMENT_FILE))) continue;
+  for (const other of experimentIds(root)) {
+    if (other === exp.name) continue;
     let o: ResolvedExperiment;
     try {
       o = loadExperimentCached(root, other);
