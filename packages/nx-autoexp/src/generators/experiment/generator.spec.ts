@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadExperiment } from '../../core/config/load-experiment';
+import { loadExperiment, loadExperimentFolder } from '../../core/config/load-experiment';
 import generator from './generator';
 import { listRecipes } from './render-recipe';
 
@@ -46,5 +46,33 @@ describe('experiment generator', () => {
     const k = parse(tree.read('experiments/k/experiment.yaml', 'utf8') as string);
     expect(k.tags).not.toContain('offline');
     expect(k.description).toBe('lr sweep');
+  });
+
+  it('--sweep writes a grid whose variants load through the real loader, one per value', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await generator(tree, { name: 'lr', recipe: 'kobart', sweep: 'train.learning_rate=1e-5,3e-5,5e-5' });
+    const text = tree.read('experiments/lr/experiment.yaml', 'utf8') as string;
+    expect(parse(text).sweep).toEqual({ grid: { 'train.learning_rate': [1e-5, 3e-5, 5e-5] } });
+    const root = mkdtempSync(join(tmpdir(), 'autoexp-recipe-'));
+    try {
+      cpSync(join(__dirname, '..', '..', '..', '..', '..', 'config'), join(root, 'config'), { recursive: true });
+      mkdirSync(join(root, 'experiments', 'lr'), { recursive: true });
+      writeFileSync(join(root, 'experiments', 'lr', 'experiment.yaml'), text);
+      const variants = loadExperimentFolder(root, 'lr');
+      expect(variants.map((v) => v.project)).toEqual(['exp-lr--learning_rate-1e-5', 'exp-lr--learning_rate-3e-5', 'exp-lr--learning_rate-5e-5']);
+      expect(variants.map((v) => v.config.train.learning_rate)).toEqual([1e-5, 3e-5, 5e-5]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('--sweep with several keys is a grid; a bad key, an empty value or too many variants writes nothing', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await generator(tree, { name: 'g', sweep: 'train.learning_rate=0.001,0.003; train.seed=1,2' });
+    expect(parse(tree.read('experiments/g/experiment.yaml', 'utf8') as string).sweep.grid).toEqual({ 'train.learning_rate': [0.001, 0.003], 'train.seed': [1, 2] });
+    await expect(generator(tree, { name: 'b1', sweep: 'train.lerning_rate=1,2' })).rejects.toThrow(/unknown key 'lerning_rate' in train\. Did you mean 'train\.learning_rate'/);
+    await expect(generator(tree, { name: 'b2', sweep: 'train.seed=1,,2' })).rejects.toThrow(/an empty value/);
+    await expect(generator(tree, { name: 'b3', sweep: `train.seed=${Array.from({ length: 65 }, (_, i) => i).join(',')}` })).rejects.toThrow(/65 variants, more than sweep\.max_variants \(64\)/);
+    for (const n of ['b1', 'b2', 'b3']) expect(tree.exists(`experiments/${n}/experiment.yaml`)).toBe(false);
   });
 });

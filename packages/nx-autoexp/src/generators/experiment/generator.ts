@@ -1,6 +1,10 @@
 import { Tree, formatFiles, joinPathFragments, offsetFromRoot, readNxJson } from '@nx/devkit';
 import { checkExperimentName } from '../../core/config/load-experiment';
-import { TargetNames, nxRunCommand } from '../../core/naming/experiment-names';
+import { TargetNames, nxRunCommand, projectOf, variantExperiment } from '../../core/naming/experiment-names';
+import { parseYamlSource } from '../../core/config/yaml-source';
+import { expandSweep } from '../../core/sweep/expand';
+import { parseSweep } from '../../core/sweep/parse-sweep';
+import { parseSweepOption, sweepSection } from '../../core/sweep/sweep-option';
 import { AutoexpPluginOptions, resolveOptions } from '../../plugin/target-definitions';
 import { renderRecipe } from './render-recipe';
 import type { ExperimentGeneratorSchema } from './schema';
@@ -13,10 +17,19 @@ export default async function experimentGenerator(tree: Tree, options: Experimen
     throw new Error(`${file} already exists; pick another name or edit that file`);
   }
   const schemaPath = joinPathFragments(offsetFromRoot(dir), 'packages/nx-autoexp/schema/experiment.schema.json');
-  tree.write(file, renderRecipe(options.recipe ?? 'tiny-bart', schemaPath, options.description));
+  let text = renderRecipe(options.recipe ?? 'tiny-bart', schemaPath, options.description);
+  // --sweep: the file becomes a sweep; expanding it here refuses a bad key or too many variants before anything is written.
+  const variants = options.sweep ? sweepVariants((text = `${text.replace(/\n*$/, '\n')}${sweepSection(parseSweepOption(options.sweep))}`), file) : null;
+  tree.write(file, text);
   await formatFiles(tree);
   return () => {
-    console.log(`Created ${file}. Run it with: ${nxRunCommand(options.name, 'submit', { targets: configuredTargetNames(tree) })}`);
+    const targets = configuredTargetNames(tree);
+    if (variants) {
+      console.log(`Created ${file}: a sweep of ${variants.length} variants (${variants.map((v) => projectOf(variantExperiment(options.name, v))).join(', ')}).`);
+      console.log(`Run them with: npx nx run-many -t ${targets.submit} --projects=tag:sweep:${options.name}`);
+    } else {
+      console.log(`Created ${file}. Run it with: ${nxRunCommand(options.name, 'submit', { targets })}`);
+    }
   };
 }
 
@@ -25,4 +38,9 @@ function configuredTargetNames(tree: Tree): TargetNames {
   const entry = readNxJson(tree)?.plugins?.find((p) => (typeof p === 'string' ? p : p.plugin) === '@autoexp/nx-autoexp');
   const o = resolveOptions(entry && typeof entry !== 'string' ? (entry.options as AutoexpPluginOptions) : undefined);
   return { train: o.trainTargetName, infer: o.inferTargetName, submit: o.submitTargetName };
+}
+
+/** The variant names of the sweep in `text` (throws the sweep's ConfigError, e.g. more than max_variants). */
+function sweepVariants(text: string, file: string): string[] {
+  return expandSweep(parseSweep(parseYamlSource(text, file))).map((v) => v.name);
 }
