@@ -5,6 +5,7 @@ import { LeaderboardGroup, LeaderboardRow, SubmissionError, configDiff, describe
 import { existsSync } from 'node:fs';
 import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
 import { formatX100 } from '../../core/competition/score-scale';
+import type { SeedGroup } from '../../core/sweep/seed-groups';
 
 const USAGE = `usage: autoexp leaderboard [--sort dev|public] [--json] [--all] [--include-failed] [--include-smoke] [--no-baselines] [--workspace <dir>]
        autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
@@ -19,7 +20,9 @@ skeleton, the first turn, the best first k turns) are shown as reference rows
 marked [baseline] (--no-baselines hides them; in --json they have "baseline": true
 and rank null; not with --sort public); an experiment that does not beat the best
 of them is marked "(below baseline)". --diff lists the config keys whose values
-differ between the latest submissions of two experiments.`;
+differ between the latest submissions of two experiments. Variants of a sweep that
+differ only in sweep.group_by keys (default train.seed) form a group: its mean ±
+std (sample) and n of dev scores are shown beside each member ("group" in --json).`;
 
 /** A trivial baseline as a reference row of the table / JSON (not ranked). */
 interface BaselineRow {
@@ -67,10 +70,15 @@ function interleave(rows: LeaderboardRow[], refs: BaselineRow[]): (LeaderboardRo
 
 const x100 = formatX100;
 
+/** `lr--learning_rate-0.001: 45.12 ± 0.83 (n=3)`, x100 like the scores. */
+export const formatGroup = (g: SeedGroup): string => `${g.name}: ${x100(g.mean)} ± ${x100(g.std)} (n=${g.n})`;
+
 /** public/private columns appear once any shown row has such a score. */
 function table(rows: (LeaderboardRow | BaselineRow)[], lb: { public: boolean; private: boolean }): string {
   const extra = [...(lb.public ? ['public'] : []), ...(lb.private ? ['private'] : [])];
-  const head = ['#', 'experiment', 'score', ...extra, 'R1', 'R2', 'RL', 'step', 'strategy', 'when'];
+  // Seed groups (sweep variants differing only in sweep.group_by): the column appears once a shown row has one.
+  const grouped = rows.some((r) => !('baseline' in r) && r.group);
+  const head = ['#', 'experiment', 'score', ...extra, 'R1', 'R2', 'RL', 'step', 'strategy', 'when', ...(grouped ? ['group: mean ± std (n)'] : [])];
   const body = rows.map((r) => 'baseline' in r ? ['-', r.experiment, x100(r.score), ...extra.map(() => '-'), x100(r.rouge1), x100(r.rouge2), x100(r.rougeL), '-', '-', ''] : [
     String(r.rank),
     r.experiment + (r.status !== 'ok' ? ` (${r.status})` : '') + (r.smoke ? ' (smoke)' : '') + (r.below_baseline ? ' (below baseline)' : ''),
@@ -83,6 +91,7 @@ function table(rows: (LeaderboardRow | BaselineRow)[], lb: { public: boolean; pr
     r.step === null ? '-' : String(r.step),
     r.strategy || '-',
     r.when ? r.when.slice(0, 19).replace('T', ' ') : r.timestamp,
+    ...(grouped ? [r.group ? formatGroup(r.group) : ''] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const numeric = new Set([0, 2, 3, 4, 5, 6, ...extra.map((_, i) => 7 + i)]);
@@ -189,5 +198,6 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
     public_score: null,
     private_score: null,
     submitted_at: null,
+    group: null,
   };
 }

@@ -127,6 +127,7 @@ class Collector {
       rouge2: row.rouge2,
       rougeL: row.rougeL,
       belowBaseline: row.below_baseline,
+      group: row.group ? { name: row.group.name, mean: row.group.mean, std: row.group.std, n: row.group.n } : null,
       step: row.step,
       strategy: row.strategy,
       configHash: row.config_hash,

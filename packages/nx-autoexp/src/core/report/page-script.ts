@@ -84,8 +84,10 @@ export const PAGE_SCRIPT = String.raw`
     { key: 'step', label: 'checkpoint step', num: true, get: function (e) { return e.step; }, show: function (e) { return e.step === null ? '\u2013' : String(e.step); } },
     { key: 'strategy', label: 'strategy', get: function (e) { return e.strategy; }, show: function (e) { return e.strategy || '\u2013'; } },
     { key: 'configHash', label: 'config hash', get: function (e) { return e.configHash; }, show: function (e) { return e.configHash ? e.configHash.slice(0, 8) : '\u2013'; }, title: function (e) { return e.configHash; } },
-    { key: 'when', label: 'when', get: function (e) { return e.timestamp; }, show: when }
-  ];
+    { key: 'when', label: 'when', get: function (e) { return e.timestamp; }, show: when },
+    // Sorting by it keeps a group's members together.
+    { key: 'group', label: 'group: mean \u00b1 std (n)', get: function (e) { return e.group ? e.group.name : ''; }, show: function (e) { return e.group ? e.group.name + ': ' + x100(e.group.mean) + ' \u00b1 ' + x100(e.group.std) + ' (n=' + e.group.n + ')' : ''; }, title: function (e) { return e.group ? 'sweep variants that differ only in sweep.group_by (default train.seed): mean and sample std of their dev scores' : null; } }
+  ].filter(function (c) { return c.key !== 'group' || exps.some(function (e) { return e.group; }); });
   var sortKey = 'rank';
   var sortDir = 1;
 

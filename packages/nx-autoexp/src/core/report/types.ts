@@ -42,6 +42,8 @@ export interface ExperimentReport {
   rougeL: number | null;
   /** The score does not beat the best trivial baseline of its dev set; null when none is known. */
   belowBaseline: boolean | null;
+  /** The seed group of a sweep variant (variants differing only in sweep.group_by): dev-score mean, sample std, n; null when none. */
+  group: { name: string; mean: number; std: number; n: number } | null;
   step: number | null;
   strategy: string;
   configHash: string;

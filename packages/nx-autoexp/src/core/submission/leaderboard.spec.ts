@@ -145,3 +145,46 @@ describe('configDiff', () => {
     expect(flattenConfig({ a: { b: 1, c: [1, 2] }, d: {} })).toEqual({ 'a.b': 1, 'a.c': [1, 2], d: {} });
   });
 });
+
+describe('leaderboard: seed groups of a sweep', () => {
+  let ws: string;
+  beforeEach(() => (ws = mkdtempSync(join(tmpdir(), 'lb-groups-'))));
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+  const writeIndex = (rows: Partial<IndexRow>[]) => {
+    mkdirSync(join(ws, 'prediction'), { recursive: true });
+    const full = rows.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? (c === 'status' ? 'ok' : c === 'smoke' ? 'false' : '')));
+    writeFileSync(join(ws, 'prediction/experiment_index.csv'), toCsvText([...INDEX_COLUMNS], full));
+  };
+
+  it("every member shows its group's mean, sample std and n over the best row of each member, from the workspace's sweep", () => {
+    mkdirSync(join(ws, 'experiments', 'lr'), { recursive: true });
+    writeFileSync(join(ws, 'experiments/lr/experiment.yaml'), 'model: {type: seq2seq, init: random, architecture: bart}\nsweep:\n  grid:\n    train.learning_rate: [0.001, 0.003]\n    train.seed: [1, 2, 3]\n');
+    writeIndex([
+      { experiment: 'exp-lr--learning_rate-0.001-seed-1', timestamp: '20261126T080000000Z', score: '0.40' },
+      { experiment: 'exp-lr--learning_rate-0.001-seed-1', timestamp: '20261126T080500000Z', score: '0.30' }, // not its best: left out of the mean
+      { experiment: 'exp-lr--learning_rate-0.001-seed-2', timestamp: '20261126T081000000Z', score: '0.44' },
+      { experiment: 'exp-lr--learning_rate-0.001-seed-3', timestamp: '20261126T082000000Z', score: '0.48' },
+      { experiment: 'exp-lr--learning_rate-0.003-seed-1', timestamp: '20261126T083000000Z', score: '0.50' }, // alone in its group: no stats
+      { experiment: 'exp-plain', timestamp: '20261126T084000000Z', score: '0.45' },
+    ]);
+    const rows = leaderboard(ws);
+    const g = rows.find((r) => r.experiment === 'exp-lr--learning_rate-0.001-seed-2')!.group!;
+    expect(g.name).toBe('lr--learning_rate-0.001');
+    expect(g.n).toBe(3);
+    expect(g.mean).toBeCloseTo(0.44, 10);
+    expect(g.std).toBeCloseTo(0.04, 10); // sample std of 0.40, 0.44, 0.48
+    expect(g.members.sort()).toEqual(['exp-lr--learning_rate-0.001-seed-1', 'exp-lr--learning_rate-0.001-seed-2', 'exp-lr--learning_rate-0.001-seed-3']);
+    expect(rows.filter((r) => r.group).map((r) => r.experiment).sort()).toEqual(g.members);
+    expect(rows.find((r) => r.experiment === 'exp-lr--learning_rate-0.003-seed-1')!.group).toBeNull();
+    expect(rows.find((r) => r.experiment === 'exp-plain')!.group).toBeNull();
+  });
+
+  it('never averages scores of different metrics', () => {
+    writeIndex([
+      { experiment: 'exp-s--seed-1', timestamp: '20261126T080000000Z', score: '0.4', metric: 'mean/mean/mecab' },
+      { experiment: 'exp-s--seed-2', timestamp: '20261126T081000000Z', score: '0.9', metric: 'sum/mean/mecab' },
+    ]);
+    const rows = leaderboard(ws, { groupOf: (e) => (e.startsWith('exp-s--') ? 's' : null) });
+    expect(rows.every((r) => r.group === null)).toBe(true);
+  });
+});

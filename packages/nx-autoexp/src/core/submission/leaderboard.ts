@@ -4,6 +4,7 @@ import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
 import { experimentOfProject, nxRunCommand } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
+import { SeedGroup, seedGroups, workspaceGroupOf } from '../sweep/seed-groups';
 import { timestampToIso } from './timestamp';
 
 export interface LeaderboardOptions {
@@ -17,6 +18,8 @@ export interface LeaderboardOptions {
    * table: public scores share the competition's metric whatever the dev metric.
    */
   sortBy?: 'dev' | 'public';
+  /** The seed group of an experiment (default: from the workspace's sweep files, see core/sweep/seed-groups.ts). */
+  groupOf?: (experiment: string) => string | null;
 }
 
 export interface LeaderboardRow {
@@ -55,6 +58,8 @@ export interface LeaderboardRow {
   private_score: number | null;
   /** When the file was uploaded (ISO 8601), or null. */
   submitted_at: string | null;
+  /** The seed group this row's experiment belongs to (mean/std/n over the group's rows in this table); null when none. */
+  group: SeedGroup | null;
 }
 
 function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
@@ -84,6 +89,7 @@ function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
     public_score: indexNumber(r.public_score),
     private_score: indexNumber(r.private_score),
     submitted_at: r.submitted_at || null,
+    group: null,
   };
 }
 
@@ -136,13 +142,14 @@ export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOption
     .map(toRow)
     .filter((r) => (opts.includeFailed || r.status === 'ok') && (opts.includeSmoke || !r.smoke))
     .sort(opts.sortBy === 'public' ? byPublic : byScore);
+  const groupOf = opts.groupOf ?? workspaceGroupOf(workspaceRoot);
   const scored = rows.filter((r) => r.score !== null);
   const newest = scored.reduce<(typeof rows)[number] | null>((a, b) => (!a || b.timestamp > a.timestamp ? b : a), null);
   if (opts.sortBy === 'public') {
     const picked = opts.all ? rows : bestPerExperiment(rows);
     // Ranked by the competition's own score: the dev baselines are not shown, rows are still flagged.
     const sets = readBaselineSets(workspaceRoot, picked.map((r) => r.baselines));
-    return [{ metric: newest?.metric ?? '', rows: picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), baselines: [] }];
+    return [{ metric: newest?.metric ?? '', rows: withGroups(picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), groupOf), baselines: [] }];
   }
   const rest = [...new Set(scored.map((r) => r.metric))].filter((m) => m !== newest?.metric).sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1));
   const metrics = [newest?.metric ?? '', ...rest];
@@ -151,8 +158,18 @@ export function leaderboardGroups(workspaceRoot: string, opts: LeaderboardOption
     const mine = rows.filter((r) => (r.score !== null ? r.metric === metric : i === 0));
     const picked = opts.all ? mine : bestPerExperiment(mine);
     const sets = readBaselineSets(workspaceRoot, picked.map((r) => r.baselines));
-    return { metric, rows: picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), baselines: [...sets.values()] };
+    return { metric, rows: withGroups(picked.map((r, j) => ({ rank: j + 1, ...r, below_baseline: belowBaseline(r, sets) })), groupOf), baselines: [...sets.values()] };
   });
+}
+
+/**
+ * Each row with its seed group's mean/std/n of dev scores, over the best row
+ * of each experiment of the table (one metric: scores of different metrics
+ * are never averaged).
+ */
+function withGroups(rows: LeaderboardRow[], groupOf: (experiment: string) => string | null): LeaderboardRow[] {
+  const groups = seedGroups(bestPerExperiment(rows), groupOf);
+  return groups.size ? rows.map((r) => ({ ...r, group: groups.get(groupOf(r.experiment) ?? '') ?? null })) : rows;
 }
 
 /** The rows of every group, each group ranked on its own (see leaderboardGroups). */
