@@ -8,6 +8,8 @@ import { EXPERIMENT_FILE } from './core/config/load-experiment';
 import { experimentOfProject, projectOf } from './core/naming/experiment-names';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
+import { ensembleTargets } from './plugin/ensemble-targets';
+import { resolveEnsemble } from './core/ensemble/load-ensemble';
 import { readRegularFile } from './core/fs/read-regular-file';
 import { parse as parseYaml } from 'yaml';
 
@@ -48,9 +50,7 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
             name: exp.project,
             root: at,
             projectType: 'application',
-            tags,
-            targets: experimentTargets(ctx.workspaceRoot, exp, exp.name, o),
-            metadata: description ? { description } : undefined,
+            ...targetsOf(ctx.workspaceRoot, exp, o, tags, description),
           };
         }
         return { projects };
@@ -99,6 +99,14 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
         const dataOwner = rel && owner(rel);
         if (dataOwner) targets.add(dataOwner);
       }
+      // An ensemble's members: editing one marks the ensemble affected.
+      if (exp.config.ensemble) {
+        try {
+          for (const m of resolveEnsemble(ctx.workspaceRoot, exp).members) if (ctx.projects[m.project]) targets.add(m.project);
+        } catch {
+          /* its targets report the member error */
+        }
+      }
       // extends: a parent experiment is a dependency too.
       for (const s of exp.sources.slice(1)) {
         const parentOwner = owner(relative('.', s));
@@ -113,6 +121,21 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
   }
   return deps;
 };
+
+/**
+ * An experiment's targets, tags and metadata; an ensemble's members are resolved here, and a
+ * member that does not exist or a cycle makes it an invalid config (its targets report it when run).
+ */
+function targetsOf(root: string, exp: ResolvedExperiment, o: Required<AutoexpPluginOptions>, tags: string[], description: string | undefined): Pick<ProjectConfiguration, 'targets' | 'tags' | 'metadata'> {
+  if (!exp.config.ensemble) return { tags, targets: experimentTargets(root, exp, exp.name, o), metadata: description ? { description } : undefined };
+  try {
+    const resolved = resolveEnsemble(root, exp);
+    const ensemble = { method: resolved.method, members: resolved.members.map((m) => m.project) };
+    return { tags, targets: ensembleTargets(root, exp, resolved, o), metadata: { ...(description ? { description } : {}), ensemble } };
+  } catch (err) {
+    return { tags: [...tags, 'invalid-config'], targets: experimentTargets(root, null, exp.name, o, (err as Error).message), metadata: description ? { description } : undefined };
+  }
+}
 
 /** Tags of a config that failed validation (with its sweep's tag when it holds one), if its YAML parses at all. */
 function declaredTags(file: string, folder: string): string[] {

@@ -9,6 +9,7 @@ COMMANDS = {
     "train": "train a model from a resolved config JSON",
     "predict": "generate summaries for a CSV from a checkpoint",
     "score": "competition ROUGE score of predictions against references",
+    "ensemble": "consensus (minimum-Bayes-risk) selection over several members' predictions",
     "baselines": "scores of trivial predictors (constant skeleton, lead-k) on a dev set",
     "check-config": "check resolved config JSONs as train reads them (no data, no model)",
     "preview": "show N train rows exactly as the model gets them, and how many are truncated",

@@ -1,11 +1,12 @@
 import type { ProjectConfiguration } from '@nx/devkit';
 import type { ResolvedExperiment } from '../core/config/types';
+import { sweepTagOf } from '../core/naming/experiment-names';
 
 /** The target-less project that owns a sweep's file (see sweepAnchor). */
 export const sweepAnchorName = (folder: string): string => `sweep-${folder}`;
 
 /** Nx tag of every variant of a sweep: `nx run-many -t submit --projects=tag:sweep:<name>`. */
-export const sweepTag = (folder: string): string => `sweep:${folder}`;
+export const sweepTag = sweepTagOf;
 
 /** A variant's project root: a folder of its own under the sweep's (Nx keys projects by root; nothing is written there). */
 export const variantRoot = (sweepRoot: string, exp: ResolvedExperiment): string => `${sweepRoot}/${exp.sweep!.variant}`;

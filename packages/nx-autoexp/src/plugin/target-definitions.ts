@@ -71,7 +71,7 @@ const GLOB_SPECIAL = /[*?[\]{}()!\\]/;
  * files whose names Nx would read as globs, are stamped (size, mtime) by a
  * runtime input instead.
  */
-function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof dataPath>[2][]): Input[] {
+export function dataInputs(root: string, c: ExperimentConfig, files: Parameters<typeof dataPath>[2][]): Input[] {
   const inside: string[] = [];
   const outside: string[] = [];
   for (const f of files) {

@@ -168,6 +168,8 @@ function sweepEntryLine(spec: SweepSpec, v: SweepVariant, key: string): number |
 }
 
 function checkSemantics(c: ExperimentConfig, blame: (path: string[], problem: string, hint: string) => never): void {
+  // An ensemble trains nothing: its model settings (if any, e.g. from base.yaml) are never used.
+  if (c.ensemble) return;
   if (c.model.init === 'random' && !c.model.architecture) {
     blame(['model', 'architecture'], 'model.init is random but model.architecture is not set', 'set model.architecture to an HF model_type such as bart, t5 or llama');
   }
@@ -194,7 +196,7 @@ export function sectionHashes(c: ExperimentConfig): { train: string; infer: stri
     // Inference gives the same predictions on any number of devices.
     train: hashValue({ data: { dir: d.dir, train: d.train, dev: d.dev }, model: c.model, preprocess: c.preprocess, train: { ...trainComputeKeys(c.train), gpus: c.train.gpus > 1 ? c.train.gpus : undefined }, checkpoint: c.checkpoint, metric: c.metric }),
     // The metric picks the best checkpoint (eval_score) and forms the dev score.
-    infer: hashValue({ data: { dir: d.dir, dev: d.dev, test: d.test, test_references: d.test_references }, infer: { ...c.infer, gpus: undefined }, metric: c.metric }),
+    infer: hashValue({ data: { dir: d.dir, dev: d.dev, test: d.test, test_references: d.test_references }, infer: { ...c.infer, gpus: undefined }, metric: c.metric, ensemble: c.ensemble }),
     submit: hashValue({ data: { dir: d.dir, sample_submission: d.sample_submission }, submit: c.submit }),
   };
 }

@@ -41,6 +41,8 @@ export interface CompetitionConfig {
 export interface ExperimentConfig {
   description?: string;
   tags?: string[];
+  /** An ensemble of other experiments' predictions (no train); see core/ensemble. */
+  ensemble?: EnsembleConfig;
   launcher: 'local' | 'slurm';
   /** The local device pool: every visible CUDA device, these ids, or none (see core/launcher/device-pool.ts). */
   devices: 'auto' | 'none' | (number | string)[];
@@ -74,6 +76,12 @@ export interface ExperimentConfig {
   metric: MetricConfig;
   submit: { sample_submission: string | null; allow_empty: boolean; allow_degenerate: boolean; update_latest: boolean };
   competition: CompetitionConfig;
+}
+
+export interface EnsembleConfig {
+  /** Project names (exp-a) or tag:<tag>, as written; core/ensemble resolves them. */
+  members: string[];
+  method: 'consensus';
 }
 
 /** How the dev score is formed; the defaults are the competition's (mean of R1/R2/RL, mean over references). */

@@ -45,6 +45,9 @@ export function sweepGroupOf(name: string): string | null {
   return i > 0 ? name.slice(0, i) : null;
 }
 
+/** Nx tag of every variant of the sweep in experiments/<folder>/ (`--projects=tag:sweep:<folder>`, ensemble members). */
+export const sweepTagOf = (folder: string): string => `sweep:${folder}`;
+
 /** `kobart--lr1e-5` -> experiment folder `kobart`, variant `lr1e-5`; a plain experiment's variant is null. */
 export function splitVariant(name: string): { folder: string; variant: string | null } {
   const i = name.indexOf(VARIANT_SEPARATOR);

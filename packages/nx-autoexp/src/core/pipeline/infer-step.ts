@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { dataPath } from '../config/data-paths';
 import { loadExperimentCached } from '../config/experiment-cache';
-import type { ExperimentConfig, MetricConfig } from '../config/types';
+import type { ExperimentConfig, MetricConfig, ResolvedExperiment } from '../config/types';
 import { readManifest, verifyManifest } from '../checkpoints';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
@@ -38,7 +38,7 @@ export function strategiesOf(c: ExperimentConfig, only?: string): StrategyConfig
   return picked;
 }
 
-function requireFile(path: string | null, what: string, experiment: string): string {
+export function requireFile(path: string | null, what: string, experiment: string): string {
   if (!path || !existsSync(path)) {
     throw new PipelineError(`${what} not found: ${path}`, `check data.dir / data.* in experiments/${experiment}/experiment.yaml`);
   }
@@ -48,6 +48,7 @@ function requireFile(path: string | null, what: string, experiment: string): str
 export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Promise<{ strategyUsed: string; devScore: unknown }> {
   const { workspaceRoot: root, experiment, log } = ctx;
   const exp = loadExperimentCached(root, experiment);
+  if (exp.config.ensemble) return (await import('../ensemble/ensemble-infer-step')).ensembleInferStep(ctx, exp);
   // With launcher: slurm, each strategy attempt and the scoring run as cluster jobs (job files beside the checkpoints, on the shared filesystem).
   ctx = { ...ctx, runner: ctx.runner ?? selectRunner(exp.config, { jobDir: join(root, exp.outputDir, 'slurm-infer'), jobName: jobNameOf(experiment, 'infer'), log }) };
   const paths = runPaths(experiment, ctx.smoke);
@@ -100,6 +101,23 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     throw new PipelineError(formatChainFailure(result, { experiment, rerunHint: (name) => nxRun('infer', `--strategy=${name} --skip-nx-cache`) }));
   }
 
+  const { devScore, degenerate } = await checkAndScorePredictions(ctx, exp, python, dev, test);
+  const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
+  // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
+  writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke, degenerate } as typeof record);
+  const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
+  log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
+  return { strategyUsed: result.strategyUsed as string, devScore };
+}
+
+/**
+ * What follows generation, for a model's predictions and an ensemble's alike:
+ * the degenerate-prediction checks on both splits, the dev score with the
+ * trivial baselines beside it, written to dev-score.json.
+ */
+export async function checkAndScorePredictions(ctx: StepContext, exp: ResolvedExperiment, python: string, dev: string, test: string): Promise<{ devScore: Record<string, unknown>; degenerate: Record<string, string> }> {
+  const { workspaceRoot: root, experiment, log } = ctx;
+  const paths = runPaths(experiment, ctx.smoke);
   // A smoke run's 4-step model is expected to be degenerate: its findings are warnings only.
   const degenerate = checkPredictions(exp.config, !!ctx.smoke, root, experiment, log, [
     { split: 'dev', predictions: join(root, paths.devPredictions), input: dev },
@@ -118,12 +136,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
     }
   }
   writeJsonAtomic(join(root, paths.devScore), devScore);
-  const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
-  // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
-  writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke, degenerate } as typeof record);
-  const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
-  log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
-  return { strategyUsed: result.strategyUsed as string, devScore };
+  return { devScore, degenerate };
 }
 
 /**
@@ -156,7 +169,7 @@ function checkPredictions(
   return out;
 }
 
-const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100).toFixed(2) : '?');
+export const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100).toFixed(2) : '?');
 
 /** Scores dev predictions with the trainer's `score` (the competition metric, morpheme-split Korean). */
 async function scoreDev(ctx: StepContext, python: string, predictions: string, references: string, metric: MetricConfig): Promise<Record<string, unknown>> {
@@ -207,7 +220,7 @@ const parseLastJson = (out: string): unknown => {
 };
 
 /** The first rows of dev.csv, for a smoke run's quick score. */
-function writeDevSlice(dev: string, out: string): string {
+export function writeDevSlice(dev: string, out: string): string {
   const t = readCsv(dev);
   writeCsv(out, t.header, t.rows.slice(0, SMOKE.dev_rows).map((r) => t.header.map((h) => r[h] ?? '')));
   return out;

@@ -15,6 +15,7 @@ import { withTrainingLock } from './experiment-lock';
 import { TargetNames, jobNameOf, nxRunCommand } from '../naming/experiment-names';
 import type { ProcessRunner } from '../process/run-process';
 import { PipelineError } from './pipeline-error';
+import { resolveEnsemble } from '../ensemble/load-ensemble';
 import { fillPlaceholders } from './placeholders';
 import { formatTrainerEvent, parseTrainerEvent } from './progress-events';
 import { resolvePython, trainerEnv } from './python';
@@ -104,8 +105,19 @@ export interface TrainResult {
 export async function trainStep(ctx: StepContext): Promise<TrainResult> {
   const { workspaceRoot: root, experiment } = ctx;
   const exp = loadExperimentCached(root, experiment);
+  if (exp.config.ensemble) refuseEnsembleTrain(root, exp, ctx.targets);
   checkOutputDirUnique(root, exp);
   return withTrainingLock(root, experiment, !!ctx.smoke, () => train(ctx, exp), ctx.targets);
+}
+
+/**
+ * An ensemble has no train target; a train task reaches it only when its
+ * members do not resolve (the plugin then gives it an experiment's targets to
+ * report that), so the member error comes first.
+ */
+function refuseEnsembleTrain(root: string, exp: ResolvedExperiment, targets?: TargetNames): never {
+  resolveEnsemble(root, exp);
+  throw new PipelineError(`${exp.project} is an ensemble: it trains nothing`, `run its infer or submit: ${nxRunCommand(exp.name, 'submit', { targets })}`);
 }
 
 async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainResult> {

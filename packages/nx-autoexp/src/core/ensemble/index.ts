@@ -1,0 +1,2 @@
+export * from './resolve-members';
+export * from './load-ensemble';
