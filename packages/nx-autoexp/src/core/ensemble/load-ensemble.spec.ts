@@ -83,6 +83,20 @@ describe('resolveEnsemble', () => {
     expect([ey.file, ey.line, ey.key, ey.problem]).toEqual(['experiments/y/experiment.yaml', 4, 'ensemble.members.1', 'ensemble cycle: exp-y -> exp-x -> exp-y']);
   });
 
+  it('tag:sweep:<name> selects the variants of a sweep, by their project names', () => {
+    write('rate', `${demo()}\nsweep:\n  grid:\n    train.learning_rate: [0.003, 0.001]\n`);
+    write('ens', 'ensemble:\n  members: [exp-a, "tag:sweep:rate"]\n');
+    const got = resolveEnsemble(root, loadExperiment(root, 'ens')).members;
+    expect(got.map((m) => [m.project, m.experiment])).toEqual([
+      ['exp-a', 'a'],
+      ['exp-rate--learning_rate-0.003', 'rate--learning_rate-0.003'],
+      ['exp-rate--learning_rate-0.001', 'rate--learning_rate-0.001'],
+    ]);
+    // The sweep's folder is no project, so it is no member.
+    write('ens', 'ensemble:\n  members: [exp-a, exp-rate]\n');
+    expect(errorOf('ens').problem).toMatch(/^member 'exp-rate' is not a project of this workspace/);
+  });
+
   it('an ensemble of ensembles without a cycle is fine', () => {
     write('x', 'ensemble:\n  members: [exp-a, exp-b]\n');
     write('y', 'ensemble:\n  members: [exp-x, exp-c]\n');
