@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { clearExperimentCache } from '../config/experiment-cache';
 import { loadExperiment } from '../config/load-experiment';
+import { planExperiment } from '../plan/plan';
 import { resolveEnsemble, workspaceCatalog } from './load-ensemble';
 
 const REPO = join(__dirname, '..', '..', '..', '..', '..');
@@ -111,5 +112,16 @@ describe('resolveEnsemble', () => {
   it('the catalog keeps an invalid experiment nameable', () => {
     write('broken', 'model: 3\n');
     expect(workspaceCatalog(root).get('exp-broken')).toEqual({ project: 'exp-broken', experiment: 'broken', tags: ['autoexp'] });
+  });
+
+  it('autoexp plan shows an ensemble without train: the consensus commands over the members, infer and submit forecasts', () => {
+    write('ens', 'ensemble:\n  members: [exp-a, exp-b]\n');
+    const plan = planExperiment(root, 'ens', { python: 'py', smoke: true });
+    expect(plan.commands.map((c) => c.target)).toEqual(['infer', 'infer', 'infer', 'submit']);
+    expect(plan.commands[1].command).toBe('py -m autoexp_trainer ensemble --member exp-a=runs/a/smoke/infer/predictions/test.csv --member exp-b=runs/b/smoke/infer/predictions/test.csv --output runs/ens/smoke/infer/predictions/test.csv');
+    expect(plan.forecast.map((f) => [f.target, f.verdict, f.why])).toEqual([
+      ['infer', 'run', 'never ensembled'],
+      ['submit', 'run', 'never submitted'],
+    ]);
   });
 });

@@ -30,6 +30,7 @@ const readJson = (p: string): Record<string, unknown> | null => {
 export function forecast(root: string, exp: ResolvedExperiment, smoke = false): Forecast[] {
   const p = runPaths(exp.name, smoke);
   const out: Forecast[] = [];
+  if (exp.config.ensemble) return ensembleForecast(root, exp, p);
   const resolvedCfg = readJson(join(root, p.resolvedConfig));
   let trainRuns = false;
   if (!resolvedCfg) {
@@ -65,6 +66,22 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
   else if (inferRuns) out.push({ target: 'submit', verdict: 'run', why: 'runs only if the new predictions differ from the last ones (byte-identical predictions are a cache hit)' });
   else out.push({ target: 'submit', verdict: 'hit', why: 'predictions unchanged' });
   return out;
+}
+
+/** An ensemble trains nothing; its infer follows its config and its members' predictions (which Nx hashes). */
+function ensembleForecast(root: string, exp: ResolvedExperiment, p: ReturnType<typeof runPaths>): Forecast[] {
+  const record = readJson(join(root, p.inferRecord));
+  const infer: Forecast = !record
+    ? { target: 'infer', verdict: 'run', why: 'never ensembled' }
+    : record.config_hash !== exp.hashes.infer
+      ? { target: 'infer', verdict: 'run', why: 'ensemble or infer config changed since the last run' }
+      : { target: 'infer', verdict: 'hit', why: "config unchanged; runs again only if a member's predictions change" };
+  const submit: Forecast = !existsSync(join(root, p.receipt))
+    ? { target: 'submit', verdict: 'run', why: 'never submitted' }
+    : infer.verdict === 'run'
+      ? { target: 'submit', verdict: 'run', why: 'runs only if the new predictions differ from the last ones (byte-identical predictions are a cache hit)' }
+      : { target: 'submit', verdict: 'hit', why: 'predictions unchanged' };
+  return [infer, submit];
 }
 
 function checkpointProblem(root: string, manifestPath: string): string | null {

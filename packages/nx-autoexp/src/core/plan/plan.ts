@@ -1,3 +1,4 @@
+import { resolveEnsemble } from '../ensemble/load-ensemble';
 import { join, resolve } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import { loadExperiment } from '../config/load-experiment';
@@ -27,8 +28,16 @@ export function planExperiment(root: string, experiment: string, opts: { python?
     ? `/bin/sh -c ${JSON.stringify(c.train.command)}  (placeholders filled at run time)`
     : `${python} -m autoexp_trainer train --config ${p.resolvedConfig}`;
   const manifestCheckpoint = `<checkpoint from ${p.manifest}>`;
-  const commands = [{ target: 'train', command: `${train}\nthen choose the checkpoint under ${exp.outputDir}/<run_id>/ by policy '${c.checkpoint.policy}' (${c.checkpoint.metric}, ${c.checkpoint.mode})` }];
-  for (const s of strategiesOf(c)) {
+  const commands = c.ensemble ? [] : [{ target: 'train', command: `${train}\nthen choose the checkpoint under ${exp.outputDir}/<run_id>/ by policy '${c.checkpoint.policy}' (${c.checkpoint.metric}, ${c.checkpoint.mode})` }];
+  // An ensemble: the consensus selection over its members' predictions instead of a model.
+  if (c.ensemble) {
+    const members = resolveEnsemble(root, exp).members;
+    for (const split of ['dev', 'test'] as const) {
+      const inputs = members.map((m) => `--member ${m.project}=${join(runPaths(m.experiment, opts.smoke).predictionsDir, `${split}.csv`)}`).join(' ');
+      commands.push({ target: 'infer', command: `${python} -m autoexp_trainer ensemble ${inputs} --output ${join(p.predictionsDir, `${split}.csv`)}` });
+    }
+  }
+  for (const s of c.ensemble ? [] : strategiesOf(c)) {
     for (const split of ['dev', 'test'] as const) {
       const cmd = buildStrategyCommand(s, { python, checkpoint: manifestCheckpoint, input: dataPath(root, c, split) ?? split, output: join(p.predictionsDir, `${split}.csv`) });
       commands.push({ target: 'infer', command: `[${s.name}, timeout ${s.timeout_s ?? 3600}s] ${formatCommandLine(cmd)}` });
