@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import best_metrics
 from .config import ResolvedConfig
 from .data import Example, load_examples
 from .errors import ConfigError, MissingDependencyError
@@ -278,28 +279,6 @@ def _check_run_dir(run_dir: Path) -> None:
                           f"to reuse it.")
 
 
-def _latest_checkpoint(run_dir: Path) -> Path | None:
-    ckpts = [p for p in run_dir.glob("checkpoint-*") if p.is_dir() and p.name.split("-")[-1].isdigit()]
-    return max(ckpts, key=lambda p: int(p.name.split("-")[-1])) if ckpts else None
-
-
-def _final_metrics(state, best_checkpoint: str | None, train_metrics: dict) -> dict[str, Any]:
-    evals = [e for e in state.log_history if any(k.startswith("eval_") for k in e)]
-    chosen = None
-    if best_checkpoint:
-        step = int(Path(best_checkpoint).name.split("-")[-1]) if Path(best_checkpoint).name.split("-")[-1].isdigit() else None
-        chosen = next((e for e in evals if e.get("step") == step), None)
-    if chosen is None and evals:
-        chosen = evals[-1]
-    out: dict[str, Any] = {"global_step": state.global_step}
-    if chosen:
-        out.update({k: v for k, v in chosen.items() if k.startswith("eval_")})
-        out["eval_step"] = chosen.get("step")
-    out.update({k: v for k, v in train_metrics.items() if k in ("train_loss", "train_runtime",
-                                                                "train_samples_per_second")})
-    return out
-
-
 def _device_name(cfg: ResolvedConfig) -> str:
     import torch
 
@@ -439,13 +418,8 @@ def run_training(cfg: ResolvedConfig, emitter: EventEmitter, control: RunControl
         if on_interrupt:
             on_interrupt.check(trainer.state)
 
-        best = trainer.state.best_model_checkpoint
-        if not best or not Path(best).is_dir():
-            latest = _latest_checkpoint(run_dir)
-            best = str(latest.resolve()) if latest else None
-        else:
-            best = str(Path(best).resolve())
-        final = _final_metrics(trainer.state, best, train_output.metrics)
+        best = best_metrics.best_checkpoint(trainer.state.best_model_checkpoint, run_dir)
+        final = best_metrics.final_metrics(trainer.state, best, train_output.metrics)
         batch_used = getattr(trainer, "_train_batch_size", None) or args.per_device_train_batch_size
         record.complete(final_metrics=final, best_checkpoint=best, batch_size_used=int(batch_used))
         return TrainResult(run_dir=str(run_dir), best_checkpoint=best, final_metrics=final,

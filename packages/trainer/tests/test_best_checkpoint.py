@@ -1,32 +1,17 @@
 """The run's best checkpoint is the one with the best eval score of the run,
-and final_metrics is that evaluation's row (not the last evaluation's)."""
+and final_metrics is that evaluation's row (not the last evaluation's), through the real HF
+Trainer. The choice itself, case by case: test_best_metrics.py."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-
-from autoexp_trainer.training import _final_metrics
 
 from helpers import step_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
-
-
-def test_final_metrics_are_the_best_evaluations_row_not_the_last():
-    history = [
-        {"loss": 2.0, "step": 5},
-        {"eval_score": 0.20, "eval_loss": 1.9, "step": 5},
-        {"eval_score": 0.55, "eval_loss": 1.5, "step": 10},
-        {"eval_score": 0.30, "eval_loss": 1.4, "step": 15},
-    ]
-    state = SimpleNamespace(log_history=history, global_step=15)
-    out = _final_metrics(state, "/runs/r/checkpoint-10", {"train_loss": 1.7})
-    assert out["eval_score"] == 0.55 and out["eval_loss"] == 1.5 and out["eval_step"] == 10
-    assert out["global_step"] == 15 and out["train_loss"] == 1.7
 
 
 @pytest.mark.parametrize("model", ["bart", "llama_lora"])
