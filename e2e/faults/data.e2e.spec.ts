@@ -3,12 +3,12 @@
  * fnames, bad encodings fail with the file named and prediction/ untouched;
  * BOM + CRLF, quoted multi-line dialogues and a 1 MB dialogue must work.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Workspace } from '../workspace';
-import { addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, note, predictionSnapshot, realTrainerYaml, seedSubmission, standInYaml } from './support';
+import { addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, faultWorkspace, note, predictionSnapshot, realTrainerYaml, standInYaml } from './support';
 
 type Row = Record<string, string>;
 const readRows = (ws: Workspace, rel: string): Row[] => parse(readFileSync(join(ws.root, rel)), { columns: true, bom: true }) as Row[];
@@ -16,12 +16,7 @@ const writeRows = (ws: Workspace, rel: string, rows: Row[], opts: { bom?: boolea
   ws.write(rel, stringify(rows, { header: true, columns: Object.keys(rows[0]), bom: opts.bom, record_delimiter: opts.crlf ? '\r\n' : '\n', quoted_match: /[\r\n]/ }));
 
 describe('faults: data', () => {
-  const ws = new Workspace('faults-data');
-  let before: Map<string, string>;
-  beforeAll(() => {
-    before = seedSubmission(ws);
-  });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+  const { ws, before } = faultWorkspace('data');
 
   /** A stand-in experiment on its own copy of the sample data, broken by `breakIt`. */
   function standInOn(exp: string, breakIt: (dir: string) => void, files: Record<string, string> = {}): void {
@@ -119,7 +114,6 @@ describe('faults: data', () => {
       expect(v.code).toBe(0);
       const rows = parse(readFileSync(join(ws.root, 'prediction', out!)), { columns: true }) as Row[];
       expect(rows.map((x) => x.fname)).toEqual(readRows(ws, `data/${exp}/sample_submission.csv`).map((x) => x.fname));
-      before = now;
     }
 
     it('BOM + CRLF in test.csv, dev.csv and sample_submission.csv: must work (one valid submission, header without BOM)', () => {

@@ -5,7 +5,7 @@
  * columns, hand-edited index and manifest files, two trainings at once ...).
  * Each case runs real nx and checks prediction/ byte for byte.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Workspace, taskCached, taskRan } from '../workspace';
-import { STACK_TRACE, addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, note, predictCmd, predictionSnapshot, seedSubmission, standInYaml, trainCmd } from './support';
+import { STACK_TRACE, addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, faultWorkspace, note, predictCmd, predictionSnapshot, seedSubmission, standInYaml, trainCmd } from './support';
 import { canMountTmpfs, fillUntilFree, mountSmallTmpfs } from '../../packages/nx-autoexp/tests/support/small-tmpfs';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -35,12 +35,7 @@ function findNamed(dir: string, name: string): string[] {
 }
 
 describe('faults: hostile and unlucky inputs', () => {
-  const ws = new Workspace('faults-hostile');
-  let before: Map<string, string>;
-  beforeAll(() => {
-    before = seedSubmission(ws);
-  });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+  const { ws, before } = faultWorkspace('hostile');
 
   it('a sample with its columns in another order (summary,fname): values placed by name, never an empty submission', () => {
     copySampleData(ws, 'h-order');
@@ -59,7 +54,7 @@ describe('faults: hostile and unlucky inputs', () => {
     expect(out.map((o) => o.fname)).toEqual(sample.map((s) => s.fname));
     for (const o of out) expect([o.fname, o.summary]).toEqual([o.fname, preds.get(o.fname)]);
     expect(out.every((o) => o.summary.trim() !== '')).toBe(true);
-    before = expectOldFilesKept(ws, before);
+    expectOldFilesKept(ws, before);
   });
 
   it('a NUL byte in a summary and a trailing space in a sample fname are refused, the fname quoted', () => {
@@ -126,7 +121,7 @@ describe('faults: hostile and unlucky inputs', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
-    before = expectOldFilesKept(ws, before);
+    expectOldFilesKept(ws, before);
   });
 
   it('data files whose names Nx reads as globs are hashed: editing one re-runs infer (one case per character)', () => {
@@ -211,7 +206,7 @@ describe('faults: hostile and unlucky inputs', () => {
     // The user's column goes in the middle, where a spreadsheet would put it.
     const at = 3;
     writeFileSync(idx, stringify(table.map((r, i) => [...r.slice(0, at), i === 0 ? 'public_lb' : i === 1 ? '47.12' : '', ...r.slice(at)])));
-    before = predictionSnapshot(ws);
+    const edited = predictionSnapshot(ws);
     copySampleData(ws, 'h-lb');
     addExperiment(ws, 'h-lb', standInYaml({ extra: dataSection('h-lb') }));
     const r = ws.nx('run', 'exp-h-lb:submit');
@@ -220,7 +215,7 @@ describe('faults: hostile and unlucky inputs', () => {
     const [header, ...body] = parse(readFileSync(idx)) as string[][];
     expect(header[header.length - 1]).toBe('public_lb');
     expect(body.map((b) => [b[0], b[header.length - 1]])).toEqual([...table.slice(1).map((t, i) => [t[0], i === 0 ? '47.12' : '']), ['exp-h-lb', '']]);
-    before = expectOldFilesKept(ws, before);
+    expectOldFilesKept(ws, edited);
   });
 
   it('a FIFO in an extends chain: every nx command returns, and the config error names the file', () => {

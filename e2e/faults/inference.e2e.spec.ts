@@ -4,22 +4,15 @@
  * infer fails with each attempt and the rerun command; neither prediction/ nor
  * the last good predictions change.
  */
-import { rmSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
-import { Workspace } from '../workspace';
-import { addExperiment, expectFault, predictCmd, predictionSnapshot, seedSubmission, standInYaml, waitGone } from './support';
+import { addExperiment, expectFault, faultWorkspace, predictCmd, predictionSnapshot, standInYaml, waitGone } from './support';
 
 const strategies = (...list: [string, string][]) =>
   `infer:\n  timeout_s: 60\n  strategies:\n${list.map(([name, cmd]) => `    - name: ${name}\n      command: "${cmd}"\n`).join('')}`;
 
 describe('faults: inference', () => {
-  const ws = new Workspace('faults-infer');
-  let before: Map<string, string>;
-  beforeAll(() => {
-    before = seedSubmission(ws);
-  });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+  const { ws, before } = faultWorkspace('infer');
 
   it('every strategy fails: each attempt with its error, and how to rerun each strategy', () => {
     addExperiment(ws, 'i-allfail', standInYaml({ infer: strategies(['fast', predictCmd('fail')], ['careful', predictCmd('fail')]) }));
@@ -60,7 +53,6 @@ describe('faults: inference', () => {
     expect(ok.out).toMatch(/warning: dev predictions: degenerate predictions \(identical[\s\S]*Accepted because of submit\.allow_degenerate/);
     const index = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
     expect(index.find((x) => x.experiment === 'exp-i-constant')?.warnings).toBe('identical 100.0% (refused: allowed by allow_degenerate)');
-    before = predictionSnapshot(ws); // the later tests compare against prediction/ with this submission in it
   });
 
   for (const mode of ['hang', 'stubborn']) {

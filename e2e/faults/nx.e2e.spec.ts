@@ -4,18 +4,13 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Workspace, taskCached, taskRan } from '../workspace';
-import { addExperiment, expectFault, note, predictionSnapshot, processGone, seedSubmission, standInYaml, trainCmd, waitGone, waitGroupGone } from './support';
+import { taskCached, taskRan } from '../workspace';
+import { addExperiment, expectFault, faultWorkspace, note, predictionSnapshot, processGone, standInYaml, trainCmd, waitGone, waitGroupGone } from './support';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('faults: nx', () => {
-  const ws = new Workspace('faults-nx');
-  let before: Map<string, string>;
-  beforeAll(() => {
-    before = seedSubmission(ws);
-  });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+  const { ws, before } = faultWorkspace('nx');
 
   it('train cache hit whose checkpoint was deleted: infer fails with the retrain command', () => {
     addExperiment(ws, 'n-deleted', standInYaml());

@@ -5,12 +5,12 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { REPO, Workspace } from '../workspace';
-import { addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, note, predictCmd, predictionSnapshot, seedSubmission, standInYaml } from './support';
+import { addExperiment, copySampleData, dataSection, expectFault, expectOldFilesKept, faultWorkspace, note, predictCmd, standInYaml } from './support';
 import { prng } from '../../packages/nx-autoexp/tests/support/prng';
 import { INDEX_COLUMNS } from '../../packages/nx-autoexp/src/core/submission';
 
@@ -62,14 +62,11 @@ function expectWholeTree(ws: Workspace, sampleRows: number): Record<string, stri
 }
 
 describe('faults: submit', () => {
-  const ws = new Workspace('faults-submit');
-  let before: Map<string, string>;
+  const { ws, before } = faultWorkspace('submit');
   let sampleRows: number;
   beforeAll(() => {
-    before = seedSubmission(ws);
     sampleRows = (parse(ws.read('data/sample/sample_submission.csv'), { columns: true }) as unknown[]).length;
   });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
   it('sample_submission missing: names the path and the key to set', () => {
     copySampleData(ws, 's-no-sample');
@@ -149,7 +146,6 @@ describe('faults: submit', () => {
     expect(after.out).not.toMatch(/could not lock/);
     expect(after.code).toBe(0);
     expect(expectWholeTree(ws, sampleRows).pop()!.experiment).toBe('exp-after');
-    before = predictionSnapshot(ws);
   });
 
   it('8 concurrent submits (nx run-many --parallel=8): 8 whole folders, 8 history copies, 8 index rows', () => {

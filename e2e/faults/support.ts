@@ -3,8 +3,9 @@
  * wired to stand-in trainers/predictors, and a real seed submission so that
  * "prediction/ unchanged" compares a non-empty tree.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Run, Workspace } from '../workspace';
 
@@ -89,6 +90,39 @@ export function seedSubmission(ws: Workspace): Map<string, string> {
   const snap = predictionSnapshot(ws);
   if (snap.size < 4) throw new Error(`seed submission wrote only ${[...snap.keys()].join(', ')}`);
   return snap;
+}
+
+/**
+ * The workspace of one fault file, reset before each case to the same prepared copy (the repo,
+ * the seed submission, a warm Nx graph cache), so no case sees another's experiments, runs,
+ * locks or Nx cache, and one failure is one red test. A reset is `cp -a` of that template
+ * (~800 files, git history packed: well under a second) instead of a new clone and seed.
+ * `before` is the seeded prediction/ (filled in beforeAll): what every fault case must leave as it is.
+ */
+export function faultWorkspace(label: string): { ws: Workspace; before: Map<string, string> } {
+  const ws = new Workspace(`faults-${label}`);
+  const before = new Map<string, string>();
+  const template = `${ws.root}-template`;
+  let fresh = true;
+  beforeAll(() => {
+    for (const [rel, sha] of seedSubmission(ws)) before.set(rel, sha);
+    const graph = ws.nx('show', 'projects');
+    if (graph.code !== 0) throw new Error(`nx show projects failed in the fault template:\n${graph.out}`);
+    ws.git('repack', '-adq'); // one pack file instead of hundreds of loose objects to copy per case
+    ws.git('prune-packed');
+    execFileSync('cp', ['-a', ws.root, template]);
+  });
+  beforeEach(() => {
+    if (!fresh) {
+      rmSync(ws.root, { recursive: true, force: true });
+      execFileSync('cp', ['-a', template, ws.root]);
+    }
+    fresh = false;
+  });
+  afterAll(() => {
+    if (process.env.AUTOEXP_E2E_KEEP !== '1') rmSync(template, { recursive: true, force: true });
+  });
+  return { ws, before };
 }
 
 /**

@@ -4,26 +4,21 @@
  * fails (or, for a half-written save, falls back to the previous complete
  * checkpoint) and prediction/ stays byte-identical.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Workspace } from '../workspace';
-import { addExperiment, expectFault, note, predictionSnapshot, realTrainerYaml, seedSubmission, standInYaml, trainCmd } from './support';
+import { addExperiment, expectFault, faultWorkspace, note, predictionSnapshot, realTrainerYaml, standInYaml, trainCmd } from './support';
 
 describe('faults: training', () => {
-  const ws = new Workspace('faults-training');
-  let before: Map<string, string>;
-  beforeAll(() => {
-    before = seedSubmission(ws);
-  });
-  afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+  const { ws, before } = faultWorkspace('training');
 
   const noManifest = (exp: string) => expect(ws.exists(`runs/${exp}/train/checkpoint.json`)).toBe(false);
+  /** A failed train leaves its record in runs/_failures (what `autoexp report` lists). */
+  const failureRecorded = (exp: string) => expect(JSON.parse(ws.read(`runs/_failures/exp-${exp}.json`))).toMatchObject({ target: 'train' });
 
   it('trainer exits non-zero mid-run: the exit, the trainer output tail and the rerun command', () => {
     addExperiment(ws, 't-fail', standInYaml({ train: trainCmd('fail') }));
     const r = ws.nx('run', 'exp-t-fail:submit');
     expectFault(ws, r, before, ['training failed (exit code 1', 'stand-in trainer crashed at step 6', 'npx nx run exp-t-fail:train']);
     noManifest('t-fail');
+    failureRecorded('t-fail');
   });
 
   it('save killed halfway, trainer exits 0: the finder takes the previous complete checkpoint and says why', () => {
@@ -44,6 +39,7 @@ describe('faults: training', () => {
     const r = ws.nx('run', 'exp-t-killed:train');
     expectFault(ws, r, before, [/training failed \(killed by SIGKILL/, 'npx nx run exp-t-killed:train']);
     noManifest('t-killed');
+    failureRecorded('t-killed');
   });
 
   it('disk full (stand-in trainer reports ENOSPC while saving): the ENOSPC line and path reach the user, rerun command', () => {
@@ -51,6 +47,7 @@ describe('faults: training', () => {
     const r = ws.nx('run', 'exp-t-enospc:train');
     expectFault(ws, r, before, ['training failed (exit code 1', 'No space left on device', /checkpoint-20\/model\.safetensors/, 'npx nx run exp-t-enospc:train']);
     noManifest('t-enospc');
+    failureRecorded('t-enospc');
   });
 
   it('unwritable output folder (real trainer; output_dir runs through a regular file, as root ignores chmod): names the path and train.output_dir, no traceback', () => {
@@ -66,12 +63,6 @@ describe('faults: training', () => {
     const r = ws.nx('run', 'exp-t-empty:submit');
     expectFault(ws, r, before, [/no (usable )?checkpoint/, 'outputs/t-empty', 'train.output_dir', 'npx nx run exp-t-empty:train --skip-nx-cache']);
     noManifest('t-empty');
-  });
-
-  it('(summary) failed trains: each failure recorded in runs/_failures, prediction/ unchanged', () => {
-    const failures = ws.list('runs/_failures');
-    for (const e of ['t-fail', 't-killed', 't-enospc', 't-empty']) expect(failures).toContain(`exp-${e}.json`);
-    expect(JSON.parse(readFileSync(join(ws.root, 'runs/_failures/exp-t-fail.json'), 'utf8')).target).toBe('train');
-    expect(predictionSnapshot(ws)).toEqual(before);
+    failureRecorded('t-empty');
   });
 });
