@@ -64,7 +64,7 @@ def test_checkpoint_step_reads_the_number_of_a_checkpoint_folder_only():
 
 
 def test_latest_checkpoint_orders_by_step_number_and_ignores_other_entries(tmp_path):
-    make_checkpoints(tmp_path, "checkpoint-9", "checkpoint-10", "checkpoint-best")
+    make_checkpoints(tmp_path, "checkpoint-9", "checkpoint-10", "checkpoint-best", "checkpoint-50-copy")  # a user's copy
     (tmp_path / "checkpoint-99").write_text("a file, not a checkpoint folder")
     assert latest_checkpoint(tmp_path) == tmp_path / "checkpoint-10"  # by name, 9 would win
 
