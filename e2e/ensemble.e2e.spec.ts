@@ -68,6 +68,16 @@ describe('ensembles', () => {
     expect(taskCached(r.out, 'exp-ens:submit:smoke')).toBe(true);
   });
 
+  it("a member whose predictions change makes the ensemble's infer run again; the others stay cache hits", () => {
+    ws.edit('experiments/pool/experiment.yaml', (t) => t.replace('{name: greedy, infer.num_beams: 1}', '{name: greedy, infer.num_beams: 1, infer.max_new_tokens: 8}'));
+    const r = ws.nx('run', 'exp-ens:infer', '-c', 'smoke');
+    expect(r.code).toBe(0);
+    expect(taskRan(r.out, 'exp-pool--greedy:infer:smoke')).toBe(true);
+    expect(taskCached(r.out, 'exp-demo:infer:smoke')).toBe(true);
+    expect(taskCached(r.out, 'exp-pool--lr2:infer:smoke')).toBe(true);
+    expect(taskRan(r.out, 'exp-ens:infer:smoke')).toBe(true);
+  });
+
   it('missing member predictions at infer time name the member and the command that makes them', () => {
     ws.run('rm', ['runs/pool--lr2/smoke/infer/predictions/test.csv']);
     const r = ws.nx('run', 'exp-ens:infer', '-c', 'smoke', '--exclude-task-dependencies', '--skip-nx-cache');

@@ -106,3 +106,34 @@ describe('checkpointTrackers', () => {
     expect(checkpointTrackers(inner, { path: 'outputs/y/checkpoint-1', run_id: 'r2' })).toEqual([]);
   });
 });
+
+describe('submitStep: an ensemble', () => {
+  let ws: string;
+  const write = (rel: string, text: string) => {
+    mkdirSync(join(ws, rel, '..'), { recursive: true });
+    writeFileSync(join(ws, rel), text);
+  };
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'submit-step-'));
+    write('config/base.yaml', 'data:\n  dir: data\n  sample_submission: sample_submission.csv\n');
+    write('data/sample_submission.csv', 'fname,summary\ntest_0,\ntest_1,\n');
+    write('runs/ens/infer/predictions/test.csv', 'fname,summary\ntest_0,a\ntest_1,b\n');
+    write('runs/ens/infer/infer-record.json', JSON.stringify({ experiment: 'ens', strategy_used: 'consensus', ensemble: { method: 'consensus', members: [{ project: 'exp-a' }, { project: 'exp-b' }] } }));
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('records the hash that covers its members (infer), not the train hash, and its members in the metadata', async () => {
+    const hashesOf = async (members: string) => {
+      write('experiments/ens/experiment.yaml', `ensemble:\n  members: [${members}]\n`);
+      await submitStep({ workspaceRoot: ws, experiment: 'ens', log: () => undefined });
+      return readIndex(ws).at(-1)!;
+    };
+    const one = await hashesOf('exp-a, exp-b');
+    const two = await hashesOf('exp-a, exp-c');
+    expect(one.config_hash).not.toBe(two.config_hash);
+    expect(one.strategy).toBe('consensus');
+    expect(one.checkpoint).toBe('');
+    const meta = JSON.parse(readFileSync(join(ws, one.metadata_path), 'utf8'));
+    expect(meta.inference.ensemble.members.map((m: { project: string }) => m.project)).toEqual(['exp-a', 'exp-b']);
+  });
+});

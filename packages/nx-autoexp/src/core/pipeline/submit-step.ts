@@ -48,7 +48,8 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
     updateLatest: ctx.smoke ? !!opts.latest : exp.config.submit.update_latest,
     metadata: {
       config: exp.config,
-      configHash: exp.hashes.train,
+      // An ensemble trains nothing: its infer hash is the one that covers its members and method.
+      configHash: exp.config.ensemble ? exp.hashes.infer : exp.hashes.train,
       checkpoint: manifest,
       trackers,
       inference: readJson(join(root, paths.inferRecord)),
