@@ -6,7 +6,8 @@ the metric says) against the other members' summaries of that item, averaged
 over them; the summary with the highest expected score wins. A summary that
 agrees with the others is the likeliest to agree with the reference too, and a
 garbage member is outvoted: its summaries agree with nobody.
-Ties go to the member listed first, so the choice is deterministic.
+Ties go to a non-empty summary, then to the member listed first, so the
+choice is deterministic.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def select_consensus(members: list[Member], metric: Metric | None = None) -> lis
 
     choices = []
     for k, f in enumerate(fnames):
-        best = max(range(len(members)), key=lambda i: (utilities[i][k], -i))
+        # Equal support (e.g. nobody agrees with anybody): a written summary beats an empty one.
+        best = max(range(len(members)), key=lambda i: (utilities[i][k], bool(members[i].summaries[f].strip()), -i))
         choices.append(Choice(f, members[best].name, members[best].summaries[f], utilities[best][k]))
     return choices

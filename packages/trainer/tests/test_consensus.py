@@ -36,15 +36,15 @@ def test_ties_go_to_the_member_listed_first():
     assert choices[0].utility == pytest.approx(1.0)
 
 
-def test_an_empty_summary_never_wins_and_lone_support_scores_zero():
+def test_an_empty_summary_loses_ties_and_lone_support_scores_zero():
     a = Member("a", {"x": ""})
     b = Member("b", {"x": "은행에서 돈을 찾는다."})
     c = Member("c", {"x": ""})
     (choice,) = select_consensus([a, b, c])
-    # b is supported by nobody (both others empty) but an empty summary scores 0 too: b, listed after a,
-    # only wins if its utility is not below a's, and a's is 0 against b.
+    # Nobody supports anybody (the others of b are empty, and "" scores 0): all utilities are 0,
+    # and the written summary wins the tie although a is listed first.
     assert choice.utility == 0.0
-    assert choice.member == "a"
+    assert choice.member == "b"
     two = select_consensus([Member("a", {"x": ""}), Member("b", {"x": "은행"}), Member("c", {"x": "은행에 간다"})])
     assert two[0].member in {"b", "c"} and two[0].utility > 0
 
