@@ -1,3 +1,5 @@
+import { AutoexpError, EXIT_FAILED } from '../core/errors/autoexp-error';
+
 /** What a CLI command may touch; tests pass their own to capture output. */
 export interface CliIO {
   cwd: string;
@@ -14,13 +16,9 @@ export const processIO = (): CliIO => ({
 /** A command: parses its own argv, returns the process exit code. */
 export type CliCommand = (argv: string[], io: CliIO) => Promise<number>;
 
-/** Thrown for a user mistake: printed without a stack trace, exit code as given. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    public readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'UserError';
+/** Thrown for a user mistake in the command line or its files: printed without a stack trace, exit code as given. */
+export class UserError extends AutoexpError {
+  constructor(message: string, exitCode = EXIT_FAILED) {
+    super(message, { exitCode });
   }
 }

@@ -1,5 +1,6 @@
-import { FsError, describeFsError } from '../core/fs/fs-error';
-import { CliCommand, CliIO, UserError, processIO } from './io';
+import { isUserError } from '../core/errors/autoexp-error';
+import { describeFsError } from '../core/fs/fs-error';
+import { CliCommand, CliIO, processIO } from './io';
 
 // Commands load lazily so `autoexp leaderboard` does not pay for the others.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
@@ -37,8 +38,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     return await (await cmd.load())(rest, io);
   } catch (err) {
-    if (err instanceof UserError) {
-      io.stderr(`autoexp ${name}: ${err.message}`);
+    // The one place a user's error becomes a message and an exit code (UserError, SubmissionError, ConfigError ...).
+    if (isUserError(err)) {
+      io.stderr(`autoexp ${name}: ${err.userMessage()}`);
       return err.exitCode;
     }
     // Node's parseArgs errors are user mistakes too.
@@ -47,7 +49,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr(`autoexp ${name}: ${(err as Error).message}\nRun \`autoexp ${name} --help\`.`);
       return 2;
     }
-    const fsText = err instanceof FsError ? err.message : describeFsError(err);
+    const fsText = describeFsError(err);
     if (fsText) {
       io.stderr(`autoexp ${name}: ${fsText}`);
       return 1;

@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
-import { ConfigError, ConfigErrors } from '../../core/config/config-error';
 import type { CompetitionConfig } from '../../core/config/types';
 import {
   PickResult,
   QuotaStatus,
-  ScoreInputError,
   ScoreScale,
-  TimeInputError,
   formatDuration,
   formatInZone,
   formatX100,
@@ -19,7 +16,6 @@ import {
   recordLeaderboardScore,
   suggestFinalPicks,
 } from '../../core/competition';
-import { SubmissionError } from '../../core/submission/submission-error';
 
 const USAGE = `usage: autoexp lb record <experiment | submission-id> <public-score> [--private <score>] [--at <time>] [--note <text>] [--scale x100|fraction]
        autoexp lb status [<experiment | submission-id>] [--at <time>]
@@ -58,13 +54,8 @@ export default async function lbCommand(argv: string[], io: CliIO): Promise<numb
   }
   const run = SUBCOMMANDS[sub];
   if (!run) throw new UserError(`unknown subcommand '${sub}': use record, status or pick.\n${USAGE}`, 2);
-  try {
-    return await run(rest, io);
-  } catch (err) {
-    if (err instanceof ScoreInputError || err instanceof TimeInputError) throw new UserError(err.message, 2);
-    if (err instanceof SubmissionError || err instanceof ConfigError || err instanceof ConfigErrors) throw new UserError(err.message, 1);
-    throw err;
-  }
+  // Bad scores and times exit 2, index and config problems 1: each error carries its exit code (cli/main.ts prints it).
+  return run(rest, io);
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { record, status, pick };

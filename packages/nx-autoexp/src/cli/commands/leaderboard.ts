@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
-import { LeaderboardGroup, LeaderboardRow, SubmissionError, configDiff, describeMetric, indexPath, leaderboardGroups } from '../../core/submission';
+import { LeaderboardGroup, LeaderboardRow, configDiff, describeMetric, indexPath, leaderboardGroups } from '../../core/submission';
 import { existsSync } from 'node:fs';
 import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
 import { formatX100 } from '../../core/competition/score-scale';
@@ -120,54 +120,49 @@ export default async function leaderboardCommand(argv: string[], io: CliIO): Pro
     return 0;
   }
   const root = resolve(io.cwd, values.workspace ?? '.');
-  try {
-    if (values.diff !== undefined) {
-      if (positionals.length !== 1) throw new UserError(`--diff takes two experiment names: --diff <exp-a> <exp-b>.\n${USAGE}`, 2);
-      const [a, b] = [values.diff, positionals[0]];
-      const diff = configDiff(root, a, b);
-      if (values.json) io.stdout(JSON.stringify(diff, null, 2));
-      else if (diff.length === 0) io.stdout(`no config differences between ${a} and ${b}.`);
-      else io.stdout([`config keys that differ (${a} -> ${b}):`, ...diff.map((d) => `  ${d.key}: ${JSON.stringify(d.a) ?? '(unset)'} -> ${JSON.stringify(d.b) ?? '(unset)'}`)].join('\n'));
-      return 0;
-    }
-    if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
-    if (values.sort !== 'dev' && values.sort !== 'public') throw new UserError(`--sort must be dev or public, not '${values.sort}'.\n${USAGE}`, 2);
-    const sortBy = values.sort;
-    const groups = leaderboardGroups(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'], sortBy });
-    const ranked = groups.flatMap((g) => g.rows);
-    // Baselines have a dev score only: they are placed among rows ranked by dev score.
-    const refs = (g: LeaderboardGroup) => (values['no-baselines'] || sortBy === 'public' ? [] : baselineRows(g));
-    // Experiments whose last pipeline run failed (nx run-many goes on past them) are listed, not hidden.
-    const failures = readFailures(root).filter((f) => values['include-smoke'] || !f.smoke);
-    const failedRows = failures.map((f, i) => failedRow(f, (groups[0]?.rows.length ?? 0) + i + 1));
-    if (values.json) io.stdout(JSON.stringify([...groups.flatMap((g) => interleave(g.rows, refs(g))), ...failedRows], null, 2));
-    else if (ranked.length + failedRows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
-    else {
-      const reasons = failures.map((f) => `  ${f.experiment}${f.smoke ? ' (smoke)' : ''}: ${f.target} failed at ${f.at.slice(0, 19).replace('T', ' ')}: ${f.reason}`);
-      const lb = { public: ranked.some((r) => r.public_score !== null), private: ranked.some((r) => r.private_score !== null) };
-      const lbCaption = lb.public ? `; public${lb.private ? '/private' : ''} = the competition leaderboard's score, x100` : '';
-      const blocks = groups.map((g, i) => {
-        const shown = interleave(g.rows, refs(g));
-        const rows = i === 0 ? [...shown, ...failedRows] : shown;
-        const below = g.rows.filter((r) => r.below_baseline).map((r) => r.experiment);
-        const order = sortBy === 'public' ? 'ranked by public score; ' : '';
-        const mixed = sortBy === 'public' && g.rows.some((r) => r.score !== null && r.metric !== g.metric) ? ' (some rows use another dev metric: see --json, field metric)' : '';
-        const caption = `(${order}score = ${describeMetric(g.metric)}, x100, on the dev set${mixed}${lbCaption})`;
-        const apart = i === 0 ? '' : 'scored with another metric than the table above, so ranked on its own (scores of different metrics are not comparable; re-run infer with the current metric to compare):\n';
-        const notes = [
-          ...(refs(g).length ? ['[baseline] rows: trivial predictors on the same dev set, not ranked (--no-baselines hides them).'] : []),
-          ...(below.length ? [`below baseline: ${below.join(', ')} do not beat the best trivial baseline: the model learned less than a fixed rule (usually too few training steps or a learning rate off by 10x).`] : []),
-        ];
-        return apart + table(rows, lb) + '\n' + [caption, ...notes].join('\n');
-      });
-      if (groups.length === 0) blocks.push(table(failedRows, lb));
-      io.stdout(blocks.join('\n\n') + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
-    }
+  if (values.diff !== undefined) {
+    if (positionals.length !== 1) throw new UserError(`--diff takes two experiment names: --diff <exp-a> <exp-b>.\n${USAGE}`, 2);
+    const [a, b] = [values.diff, positionals[0]];
+    const diff = configDiff(root, a, b);
+    if (values.json) io.stdout(JSON.stringify(diff, null, 2));
+    else if (diff.length === 0) io.stdout(`no config differences between ${a} and ${b}.`);
+    else io.stdout([`config keys that differ (${a} -> ${b}):`, ...diff.map((d) => `  ${d.key}: ${JSON.stringify(d.a) ?? '(unset)'} -> ${JSON.stringify(d.b) ?? '(unset)'}`)].join('\n'));
     return 0;
-  } catch (err) {
-    if (err instanceof SubmissionError) throw new UserError(err.message, 1);
-    throw err;
   }
+  if (positionals.length > 0) throw new UserError(`unexpected argument '${positionals[0]}'.\n${USAGE}`, 2);
+  if (values.sort !== 'dev' && values.sort !== 'public') throw new UserError(`--sort must be dev or public, not '${values.sort}'.\n${USAGE}`, 2);
+  const sortBy = values.sort;
+  const groups = leaderboardGroups(root, { all: values.all, includeFailed: values['include-failed'], includeSmoke: values['include-smoke'], sortBy });
+  const ranked = groups.flatMap((g) => g.rows);
+  // Baselines have a dev score only: they are placed among rows ranked by dev score.
+  const refs = (g: LeaderboardGroup) => (values['no-baselines'] || sortBy === 'public' ? [] : baselineRows(g));
+  // Experiments whose last pipeline run failed (nx run-many goes on past them) are listed, not hidden.
+  const failures = readFailures(root).filter((f) => values['include-smoke'] || !f.smoke);
+  const failedRows = failures.map((f, i) => failedRow(f, (groups[0]?.rows.length ?? 0) + i + 1));
+  if (values.json) io.stdout(JSON.stringify([...groups.flatMap((g) => interleave(g.rows, refs(g))), ...failedRows], null, 2));
+  else if (ranked.length + failedRows.length === 0) io.stdout(existsSync(indexPath(root)) ? 'no submissions to rank yet.' : `no submissions yet (${indexPath(root)} does not exist). Run \`autoexp submit\` first.`);
+  else {
+    const reasons = failures.map((f) => `  ${f.experiment}${f.smoke ? ' (smoke)' : ''}: ${f.target} failed at ${f.at.slice(0, 19).replace('T', ' ')}: ${f.reason}`);
+    const lb = { public: ranked.some((r) => r.public_score !== null), private: ranked.some((r) => r.private_score !== null) };
+    const lbCaption = lb.public ? `; public${lb.private ? '/private' : ''} = the competition leaderboard's score, x100` : '';
+    const blocks = groups.map((g, i) => {
+      const shown = interleave(g.rows, refs(g));
+      const rows = i === 0 ? [...shown, ...failedRows] : shown;
+      const below = g.rows.filter((r) => r.below_baseline).map((r) => r.experiment);
+      const order = sortBy === 'public' ? 'ranked by public score; ' : '';
+      const mixed = sortBy === 'public' && g.rows.some((r) => r.score !== null && r.metric !== g.metric) ? ' (some rows use another dev metric: see --json, field metric)' : '';
+      const caption = `(${order}score = ${describeMetric(g.metric)}, x100, on the dev set${mixed}${lbCaption})`;
+      const apart = i === 0 ? '' : 'scored with another metric than the table above, so ranked on its own (scores of different metrics are not comparable; re-run infer with the current metric to compare):\n';
+      const notes = [
+        ...(refs(g).length ? ['[baseline] rows: trivial predictors on the same dev set, not ranked (--no-baselines hides them).'] : []),
+        ...(below.length ? [`below baseline: ${below.join(', ')} do not beat the best trivial baseline: the model learned less than a fixed rule (usually too few training steps or a learning rate off by 10x).`] : []),
+      ];
+      return apart + table(rows, lb) + '\n' + [caption, ...notes].join('\n');
+    });
+    if (groups.length === 0) blocks.push(table(failedRows, lb));
+    io.stdout(blocks.join('\n\n') + (reasons.length ? `\nfailed:\n${reasons.join('\n')}` : ''));
+  }
+  return 0;
 }
 
 function failedRow(f: FailureRecord, rank: number): LeaderboardRow {

@@ -1,7 +1,6 @@
 import { experimentOfTyped } from '../../core/naming/experiment-names';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, ConfigErrors } from '../../core/config/config-error';
 import { formatPlan, formatSweepPlan, planExperiment, planSweep } from '../../core/plan';
 import { CliIO, UserError } from '../io';
 
@@ -24,18 +23,13 @@ export default async function planCommand(argv: string[], io: CliIO): Promise<nu
   }
   if (positionals.length !== 1) throw new UserError(`give one experiment name (the folder under experiments/).\n${USAGE}`, 2);
   const name = experimentOfTyped(positionals[0]);
-  try {
-    const root = resolve(io.cwd, values.workspace ?? '.');
-    const sweep = planSweep(root, name);
-    if (sweep) {
-      io.stdout(values.json ? JSON.stringify(sweep, null, 2) : formatSweepPlan(sweep));
-      return 0;
-    }
-    const plan = planExperiment(root, name, { smoke: values.smoke });
-    io.stdout(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+  const root = resolve(io.cwd, values.workspace ?? '.');
+  const sweep = planSweep(root, name);
+  if (sweep) {
+    io.stdout(values.json ? JSON.stringify(sweep, null, 2) : formatSweepPlan(sweep));
     return 0;
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof ConfigErrors) throw new UserError(`invalid config:\n${err.message}`, 1);
-    throw err;
   }
+  const plan = planExperiment(root, name, { smoke: values.smoke });
+  io.stdout(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+  return 0;
 }

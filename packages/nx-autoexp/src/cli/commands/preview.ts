@@ -1,7 +1,6 @@
 import { experimentOfTyped } from '../../core/naming/experiment-names';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, ConfigErrors } from '../../core/config/config-error';
 import { loadExperiment } from '../../core/config/load-experiment';
 import { buildResolvedConfig } from '../../core/config/resolved-config';
 import { writeJsonAtomic } from '../../core/fs/atomic-write';
@@ -32,13 +31,7 @@ export default async function previewCommand(argv: string[], io: CliIO): Promise
   if (!/^[1-9]\d*$/.test(values.rows ?? '')) throw new UserError(`--rows must be a positive integer, got '${values.rows}'`, 2);
   const root = resolve(io.cwd, values.workspace ?? '.');
   const name = experimentOfTyped(positionals[0]);
-  let exp;
-  try {
-    exp = loadExperiment(root, name);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof ConfigErrors) throw new UserError(`invalid config:\n${err.message}`, 1);
-    throw err;
-  }
+  const exp = loadExperiment(root, name);
   // The same resolved JSON train would write, in its own place (a preview never touches a run).
   const configPath = join(root, runPaths(name).base, 'preview', 'resolved-config.json');
   writeJsonAtomic(configPath, buildResolvedConfig(root, exp, 'preview'));

@@ -1,7 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reportInputStamp, writeReport } from '../../core/report';
-import { SubmissionError } from '../../core/submission';
 import { CliIO, UserError } from '../io';
 
 const USAGE = `usage: autoexp report [--out <file>] [--include-smoke] [--worst <n>] [--workspace <dir>]
@@ -44,22 +43,16 @@ export default async function reportCommand(argv: string[], io: CliIO): Promise<
     io.stdout(await reportInputStamp({ workspaceRoot: root, includeSmoke: values['include-smoke'] }));
     return 0;
   }
-  try {
-    const { path, data, bytes } = await writeReport({
-      workspaceRoot: root,
-      out: values.out === undefined ? undefined : resolve(io.cwd, values.out),
-      includeSmoke: values['include-smoke'],
-      worstCount,
-      log: (line) => io.stderr(`report: ${line}`),
-    });
-    for (const note of data.notes) io.stderr(`report: note: ${note}`);
-    for (const e of data.experiments) for (const note of e.notes) io.stderr(`report: note: ${e.experiment}: ${note}`);
-    const shown = relative(io.cwd, path) || path;
-    io.stdout(`report: ${shown} (${data.experiments.length} experiment${data.experiments.length === 1 ? '' : 's'}, ${(bytes / 1024).toFixed(0)} KiB)`);
-    return 0;
-  } catch (err) {
-    // A damaged index is the user's to fix; the message says where.
-    if (err instanceof SubmissionError) throw new UserError(err.message, 1);
-    throw err;
-  }
+  const { path, data, bytes } = await writeReport({
+    workspaceRoot: root,
+    out: values.out === undefined ? undefined : resolve(io.cwd, values.out),
+    includeSmoke: values['include-smoke'],
+    worstCount,
+    log: (line) => io.stderr(`report: ${line}`),
+  });
+  for (const note of data.notes) io.stderr(`report: note: ${note}`);
+  for (const e of data.experiments) for (const note of e.notes) io.stderr(`report: note: ${e.experiment}: ${note}`);
+  const shown = relative(io.cwd, path) || path;
+  io.stdout(`report: ${shown} (${data.experiments.length} experiment${data.experiments.length === 1 ? '' : 's'}, ${(bytes / 1024).toFixed(0)} KiB)`);
+  return 0;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
-import { DevScores, SubmissionError, recordSubmission } from '../../core/submission';
+import { DevScores, recordSubmission } from '../../core/submission';
 import { readDialogues, readSummaryLengths } from '../../core/submission/degenerate-check';
 import { inputFile } from '../input-file';
 
@@ -84,39 +84,34 @@ export default async function submitCommand(argv: string[], io: CliIO): Promise<
   }
   const at = (p: string) => resolve(io.cwd, p);
   const workspaceRoot = at(values.workspace ?? '.');
-  try {
-    const receipt = await recordSubmission({
-      workspaceRoot,
-      experiment: values.experiment!,
-      predictionsPath: at(values.predictions!),
-      samplePath: at(values.sample!),
-      allowEmpty: values['allow-empty'],
-      allowDegenerate: values['allow-degenerate'],
-      dialogues: inputFile(values.test, '--test', io, readDialogues),
-      trainSummaryLengths: inputFile(values.train, '--train', io, readSummaryLengths),
-      updateLatest: !values['no-latest'],
-      metadata: {
-        devScores: values.metrics ? readMetrics(at(values.metrics)) : undefined,
-        config: values.config ? readJson(at(values.config), '--config') : undefined,
-        checkpoint: values.checkpoint ? readJson(at(values.checkpoint), '--checkpoint') : undefined,
-        inference: values['infer-record'] ? readJson(at(values['infer-record']), '--infer-record') : undefined,
-        smoke: values.smoke,
-        note: values.note,
-      },
-    });
-    for (const w of receipt.warnings) io.stderr(`warning: ${w}`);
-    const lines = [
-      `submitted ${receipt.experiment} at ${receipt.timestamp} (sha256 ${receipt.predictionsSha256.slice(0, 12)})`,
-      `  upload:   ${receipt.outputPath}`,
-      `  metadata: ${receipt.metadataPath}`,
-      `  history:  ${receipt.historyPath ?? `(none: same predictions as ${receipt.duplicateOf})`}`,
-      `  latest:   ${receipt.latestPath ?? '(not updated: --no-latest)'}`,
-      `  index:    ${receipt.indexPath}`,
-    ];
-    io.stdout(lines.join('\n'));
-    return 0;
-  } catch (err) {
-    if (err instanceof SubmissionError) throw new UserError(err.message, 1);
-    throw err;
-  }
+  const receipt = await recordSubmission({
+    workspaceRoot,
+    experiment: values.experiment!,
+    predictionsPath: at(values.predictions!),
+    samplePath: at(values.sample!),
+    allowEmpty: values['allow-empty'],
+    allowDegenerate: values['allow-degenerate'],
+    dialogues: inputFile(values.test, '--test', io, readDialogues),
+    trainSummaryLengths: inputFile(values.train, '--train', io, readSummaryLengths),
+    updateLatest: !values['no-latest'],
+    metadata: {
+      devScores: values.metrics ? readMetrics(at(values.metrics)) : undefined,
+      config: values.config ? readJson(at(values.config), '--config') : undefined,
+      checkpoint: values.checkpoint ? readJson(at(values.checkpoint), '--checkpoint') : undefined,
+      inference: values['infer-record'] ? readJson(at(values['infer-record']), '--infer-record') : undefined,
+      smoke: values.smoke,
+      note: values.note,
+    },
+  });
+  for (const w of receipt.warnings) io.stderr(`warning: ${w}`);
+  const lines = [
+    `submitted ${receipt.experiment} at ${receipt.timestamp} (sha256 ${receipt.predictionsSha256.slice(0, 12)})`,
+    `  upload:   ${receipt.outputPath}`,
+    `  metadata: ${receipt.metadataPath}`,
+    `  history:  ${receipt.historyPath ?? `(none: same predictions as ${receipt.duplicateOf})`}`,
+    `  latest:   ${receipt.latestPath ?? '(not updated: --no-latest)'}`,
+    `  index:    ${receipt.indexPath}`,
+  ];
+  io.stdout(lines.join('\n'));
+  return 0;
 }

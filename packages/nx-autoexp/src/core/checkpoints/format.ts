@@ -29,14 +29,3 @@ export function formatNoCheckpointError(result: FinderResult, root: string): str
   if (result.fallback) lines.push(`  note: ${result.fallback}`);
   return lines.join('\n');
 }
-
-/** Thrown by callers that need a checkpoint when the finder chose none; the message lists every candidate. */
-export class NoCheckpointError extends Error {
-  constructor(
-    public readonly result: FinderResult,
-    root: string,
-  ) {
-    super(formatNoCheckpointError(result, root));
-    this.name = 'NoCheckpointError';
-  }
-}

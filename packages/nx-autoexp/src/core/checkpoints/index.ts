@@ -15,7 +15,7 @@
  *   File-system problems never throw: they become invalid candidates or `note`.
  * - validateCheckpoint(dir), fingerprintCheckpoint(dir)
  * - buildManifest / writeManifest / readManifest / verifyManifest
- * - formatNoCheckpointError(result, root), NoCheckpointError, formatCandidateTable
+ * - formatNoCheckpointError(result, root), formatCandidateTable
  */
 export * from './types';
 export { findCheckpoint, listCheckpoints, DEFAULT_METRIC } from './find-checkpoint';
@@ -23,5 +23,5 @@ export { validateCheckpoint } from './validate-checkpoint';
 export { fingerprintCheckpoint } from './fingerprint';
 export { buildManifest, writeManifest, readManifest, verifyManifest, ManifestError } from './manifest';
 export type { ManifestOptions, VerifyResult } from './manifest';
-export { formatNoCheckpointError, formatCandidateTable, NoCheckpointError } from './format';
+export { formatNoCheckpointError, formatCandidateTable } from './format';
 export { readSafetensorsHeader } from './safetensors-header';

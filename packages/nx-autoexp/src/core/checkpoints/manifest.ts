@@ -4,6 +4,7 @@ import { writeJsonAtomic } from '../fs/atomic-write';
 import { fingerprintCheckpoint } from './fingerprint';
 import { CheckpointManifest, FinderResult, Policy } from './types';
 import { validateCheckpoint } from './validate-checkpoint';
+import { AutoexpError } from '../errors/autoexp-error';
 
 /**
  * The train target's cached output (docs/architecture.md "Checkpoint
@@ -11,10 +12,9 @@ import { validateCheckpoint } from './validate-checkpoint';
  * checkpoint that is gone or changed after an Nx cache hit.
  */
 
-export class ManifestError extends Error {
+export class ManifestError extends AutoexpError {
   constructor(message: string) {
     super(message);
-    this.name = 'ManifestError';
   }
 }
 

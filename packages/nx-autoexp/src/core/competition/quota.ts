@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CompetitionConfig } from '../config/types';
+import { AutoexpError, EXIT_USAGE } from '../errors/autoexp-error';
 
 /** One leaderboard day: from a reset up to (not including) the next. */
 export interface QuotaDay {
@@ -62,10 +63,9 @@ export function formatDuration(from: Date, to: Date): string {
   return h > 0 ? `${h} h ${min % 60} min` : `${min} min`;
 }
 
-export class TimeInputError extends Error {
+export class TimeInputError extends AutoexpError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TimeInputError';
+    super(message, { exitCode: EXIT_USAGE });
   }
 }
 

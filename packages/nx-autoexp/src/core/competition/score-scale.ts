@@ -1,3 +1,5 @@
+import { AutoexpError, EXIT_USAGE } from '../errors/autoexp-error';
+
 /**
  * Leaderboard scores are stored in the index as fractions (0..1), the scale of
  * the dev `score` column, so dev and public compare directly; screens show
@@ -12,10 +14,9 @@ export interface ParsedScore {
   scale: ScoreScale;
 }
 
-export class ScoreInputError extends Error {
+export class ScoreInputError extends AutoexpError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ScoreInputError';
+    super(message, { exitCode: EXIT_USAGE });
   }
 }
 

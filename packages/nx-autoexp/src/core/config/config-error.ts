@@ -1,5 +1,9 @@
+import { AutoexpError } from '../errors/autoexp-error';
+
+const indent = (text: string): string => text.replace(/\n/g, '\n  ');
+
 /** A mistake in a config file, located precisely enough to fix without hunting. */
-export class ConfigError extends Error {
+export class ConfigError extends AutoexpError {
   constructor(
     public readonly problem: string,
     public readonly file: string,
@@ -8,7 +12,10 @@ export class ConfigError extends Error {
     public readonly hint: string | null = null,
   ) {
     super(ConfigError.format(problem, file, line, key, hint));
-    this.name = 'ConfigError';
+  }
+
+  override userMessage(): string {
+    return `invalid config:\n  ${indent(this.message)}`;
   }
 
   static format(problem: string, file: string, line: number | null, key: string | null, hint: string | null): string {
@@ -19,9 +26,12 @@ export class ConfigError extends Error {
 }
 
 /** Several errors at once (every schema violation), one per line. */
-export class ConfigErrors extends Error {
+export class ConfigErrors extends AutoexpError {
   constructor(public readonly errors: ConfigError[]) {
     super(errors.map((e) => e.message).join('\n'));
-    this.name = 'ConfigErrors';
+  }
+
+  override userMessage(): string {
+    return `invalid config:\n${this.errors.map((e) => `  ${indent(e.message)}`).join('\n')}`;
   }
 }

@@ -1,11 +1,11 @@
 import { statSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { AutoexpError } from '../errors/autoexp-error';
 
 /** A file-system problem the user can fix (disk full, a folder where a file should be): printed without a stack. */
-export class FsError extends Error {
+export class FsError extends AutoexpError {
   constructor(message: string) {
     super(message);
-    this.name = 'FsError';
   }
 }
 

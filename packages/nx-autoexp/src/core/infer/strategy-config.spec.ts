@@ -46,6 +46,6 @@ describe('selectStrategy', () => {
     expect(selectStrategy(chain, 'conservative')).toEqual([chain[1]]);
   });
   it('names the strategies there are when the name is wrong', () => {
-    expect(() => selectStrategy(chain, 'slow')).toThrow('no inference strategy named "slow"; this experiment has: fast, conservative.');
+    expect(() => selectStrategy(chain, 'slow')).toThrow("no inference strategy named 'slow'\nfix: use one of: fast, conservative");
   });
 });

@@ -1,3 +1,5 @@
+import { AutoexpError } from '../errors/autoexp-error';
+
 /**
  * What one inference strategy is, its defaults, and the default chain.
  * Defaults mirror `infer` in schema/experiment.schema.json so a strategy
@@ -76,10 +78,9 @@ export function defaultStrategies(base: Partial<StrategyConfig>): StrategyConfig
 }
 
 /** A strategy list that cannot run; the message says which strategy and how to fix it. */
-export class StrategyConfigError extends Error {
+export class StrategyConfigError extends AutoexpError {
   constructor(message: string) {
     super(message);
-    this.name = 'StrategyConfigError';
   }
 }
 
@@ -128,7 +129,7 @@ export function validateStrategies(strategies: StrategyConfig[]): void {
 export function selectStrategy(strategies: StrategyConfig[], name: string): StrategyConfig[] {
   const found = strategies.find((s) => s.name === name);
   if (!found) {
-    throw new StrategyConfigError(`no inference strategy named "${name}"; this experiment has: ${strategies.map((s) => s.name).join(', ')}.`);
+    throw new StrategyConfigError(`no inference strategy named '${name}'\nfix: use one of: ${strategies.map((s) => s.name).join(', ')}`);
   }
   return [found];
 }

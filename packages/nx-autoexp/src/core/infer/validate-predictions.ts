@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { decodeUtf8 } from '../submission/csv-io';
 import { decodeUtf8Strict } from '../fs/utf8';
+import { AutoexpError } from '../errors/autoexp-error';
 
 /** An input CSV (dev.csv / test.csv) that cannot be predicted on: the user's data to fix, printed without a stack. */
-export class InferenceInputError extends Error {
+export class InferenceInputError extends AutoexpError {
   constructor(message: string) {
     super(message);
-    this.name = 'InferenceInputError';
   }
 }
 

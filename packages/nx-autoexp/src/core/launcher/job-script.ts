@@ -5,6 +5,7 @@
  */
 import type { SlurmConfig } from '../config/types';
 import { shellWord as shellQuote } from '../process/shell-quote';
+import { AutoexpError } from '../errors/autoexp-error';
 
 // Job scripts are read by people: bare words where safe.
 export { shellQuote };
@@ -44,7 +45,8 @@ export const errorPattern = (jobDir: string) => `${jobDir}/slurm-%j.err`;
 export const outputFile = (jobDir: string, jobId: string) => `${jobDir}/slurm-${jobId}.out`;
 export const errorFile = (jobDir: string, jobId: string) => `${jobDir}/slurm-${jobId}.err`;
 
-export class JobScriptError extends Error {}
+/** Settings (slurm.extra_args ...) that cannot go into a job script safely. */
+export class JobScriptError extends AutoexpError {}
 
 /**
  * sbatch reads #SBATCH lines itself (not through a shell); it splits on

@@ -6,7 +6,7 @@ import { loadExperimentCached } from '../config/experiment-cache';
 import type { ExperimentConfig, MetricConfig, ResolvedExperiment } from '../config/types';
 import { readManifest, verifyManifest } from '../checkpoints';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, writeInferRecord } from '../infer';
+import { buildInferRecord, defaultStrategies, formatChainFailure, runStrategyChain, selectStrategy, writeInferRecord } from '../infer';
 import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
 import { metricArgs } from '../report/score-items';
@@ -32,10 +32,7 @@ export function strategiesOf(c: ExperimentConfig, only?: string): StrategyConfig
   const i = c.infer;
   const base = { batch_size: i.batch_size, num_beams: i.num_beams, max_new_tokens: i.max_new_tokens, no_repeat_ngram_size: i.no_repeat_ngram_size, device: i.device, dtype: i.dtype, timeout_s: i.timeout_s, ...(i.command ? { command: i.command } : {}) };
   const list: StrategyConfig[] = i.strategies ? i.strategies.map((s) => ({ ...base, ...s })) : defaultStrategies(base);
-  if (!only) return list;
-  const picked = list.filter((s) => s.name === only);
-  if (picked.length === 0) throw new PipelineError(`no inference strategy named '${only}'`, `use one of: ${list.map((s) => s.name).join(', ')}`);
-  return picked;
+  return only ? selectStrategy(list, only) : list;
 }
 
 export function requireFile(path: string | null, what: string, experiment: string): string {

@@ -1,16 +1,12 @@
-import { ConfigError, ConfigErrors } from '../config/config-error';
+import { isUserError } from '../errors/autoexp-error';
 import { describeFsError } from '../fs/fs-error';
 import { TargetNames, projectOf } from '../naming/experiment-names';
-import { PipelineError } from './pipeline-error';
 import type { StepContext } from './train-step';
 import { FailureRecord, clearStepFailure, recordStepFailure } from './failure-record';
 
-/** Errors a user can act on print as plain text; anything else keeps its stack. */
+/** Errors a user can act on (the userError flag) print as plain text; anything else keeps its stack. */
 export function describeError(err: unknown): string {
-  if (err instanceof ConfigErrors) return `invalid config:\n${err.errors.map((e) => `  ${e.message.replace(/\n/g, '\n  ')}`).join('\n')}`;
-  if (err instanceof ConfigError) return `invalid config:\n  ${err.message.replace(/\n/g, '\n  ')}`;
-  if (err instanceof PipelineError) return err.message;
-  if (err instanceof Error && err.name.endsWith('Error') && !['Error', 'TypeError', 'RangeError', 'ReferenceError'].includes(err.name)) return err.message;
+  if (isUserError(err)) return err.userMessage();
   const fsText = describeFsError(err); // EISDIR, ENOTDIR, ENOSPC ... on a path the user can move or clear
   if (fsText) return fsText;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);

@@ -5,10 +5,8 @@ export { validateSubmission, type ValidateSubmissionOptions, type ValidationResu
 export { INDEX_COLUMNS, readIndex, indexPath, predictionDir, type IndexRow } from './experiment-index';
 export {
   recordSubmission,
-  recordFailure,
   type DevScores,
   type RecordSubmissionOptions,
-  type RecordFailureOptions,
   type SubmissionMetadataInput,
   type SubmissionReceipt,
 } from './record-submission';

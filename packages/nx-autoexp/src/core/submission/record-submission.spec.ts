@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { INDEX_COLUMNS, readIndex } from './experiment-index';
-import { recordFailure, recordSubmission } from './record-submission';
+import { recordSubmission } from './record-submission';
 import { SubmissionError } from './submission-error';
 
 describe('recordSubmission', () => {
@@ -165,17 +165,5 @@ describe('recordSubmission', () => {
     const r = await submit(preds('a', 'b')); // preds.csv is untracked: dirty
     const meta = JSON.parse(readFileSync(join(ws, r.metadataPath), 'utf8'));
     expect(meta.git).toEqual({ commit: head, dirty: true });
-  });
-});
-
-describe('recordFailure', () => {
-  it('appends a failed row with a one-line reason', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'recfail-'));
-    try {
-      await recordFailure({ workspaceRoot: ws, experiment: 'mt5', reason: 'infer failed:\n  CUDA OOM', now: new Date('2026-11-26T09:00:00Z') });
-      expect(readIndex(ws)).toEqual([expect.objectContaining({ experiment: 'mt5', status: 'failed', timestamp: '20261126T090000000Z', note: 'infer failed: CUDA OOM', score: '' })]);
-    } finally {
-      rmSync(ws, { recursive: true, force: true });
-    }
   });
 });

@@ -262,28 +262,3 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
     rmSync(staging, { recursive: true, force: true }); // gone already when renamed into place
   }
 }
-
-export interface RecordFailureOptions {
-  workspaceRoot: string;
-  experiment: string;
-  reason: string;
-  now?: Date;
-}
-
-/** Appends a status=failed row (for "continue on error" runs), under the same lock. */
-export async function recordFailure(opts: RecordFailureOptions): Promise<{ experiment: string; timestamp: string; indexPath: string }> {
-  checkExperimentName(opts.experiment);
-  const root = resolve(opts.workspaceRoot);
-  const idxPath = indexPath(root);
-  checkPredictionLayout(predictionDir(root), idxPath);
-  mkdirSync(predictionDir(root), { recursive: true });
-  const timestamp = submissionTimestamp(opts.now ?? new Date());
-  // One line, bounded: the index stays readable in a terminal.
-  const reason = opts.reason.replace(/\s+/g, ' ').trim().slice(0, 500);
-  await withFileLock(idxPath, () => {
-    const index = readIndexFile(idxPath);
-    const row = { experiment: opts.experiment, timestamp, status: 'failed', smoke: 'false', note: reason } as IndexRow;
-    writeFileAtomic(idxPath, appendIndexText(index, row));
-  });
-  return { experiment: opts.experiment, timestamp, indexPath: rel(root, idxPath) };
-}
