@@ -172,7 +172,8 @@ describe('autoexp lb (real processes)', () => {
     try {
       const r = await autoexp('lb', 'status');
       expect(r.code).toBe(1);
-      expect(r.err).toBe("autoexp lb: config/base.yaml:5 (key: competition.reset.timezone): unknown time zone 'Asia/Seol'\n  fix: use an IANA time zone name such as Asia/Seoul, Europe/Berlin or UTC");
+      // Framed as every command and step frames a config error (ConfigError.userMessage).
+      expect(r.err).toBe("autoexp lb: invalid config:\n  config/base.yaml:5 (key: competition.reset.timezone): unknown time zone 'Asia/Seol'\n    fix: use an IANA time zone name such as Asia/Seoul, Europe/Berlin or UTC");
     } finally {
       writeFileSync(join(ws, 'config/base.yaml'), BASE);
     }

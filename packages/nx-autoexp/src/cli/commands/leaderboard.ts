@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { FailureRecord, readFailures } from '../../core/pipeline/failure-record';
 import { formatX100 } from '../../core/competition/score-scale';
 import type { SeedGroup } from '../../core/sweep/seed-groups';
+import type { RougeScores } from '../../core/scores/rouge-scores';
 
 const USAGE = `usage: autoexp leaderboard [--sort dev|public] [--json] [--all] [--include-failed] [--include-smoke] [--no-baselines] [--workspace <dir>]
        autoexp leaderboard --diff <exp-a> <exp-b> [--json] [--workspace <dir>]
@@ -25,15 +26,11 @@ differ only in sweep.group_by keys (default train.seed) form a group: its mean Â
 std (sample) and n of dev scores are shown beside each member ("group" in --json).`;
 
 /** A trivial baseline as a reference row of the table / JSON (not ranked). */
-interface BaselineRow {
+interface BaselineRow extends RougeScores {
   baseline: true;
   rank: null;
   experiment: string;
   description: string;
-  score: number;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
   metric: string;
   baselines: string;
 }

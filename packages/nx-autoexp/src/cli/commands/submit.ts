@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliIO, UserError } from '../io';
 import { DevScores, recordSubmission } from '../../core/submission';
 import { readDialogues, readSummaryLengths } from '../../core/submission/degenerate-check';
 import { inputFile } from '../input-file';
+import { readJsonFile } from '../../core/fs/read-json';
 
 const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --sample <csv>
        [--metrics <dev-score.json>] [--config <resolved-config.json>] [--checkpoint <checkpoint.json>]
@@ -22,17 +22,9 @@ Degenerate predictions (90% or more one summary or empty) are refused unless --a
 Exit: 0 recorded, 1 invalid input (nothing written), 2 usage.`;
 
 function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`${what} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 1);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${what} ${path}: not valid JSON (${(err as Error).message}).`, 1);
-  }
+  const r = readJsonFile(path);
+  if (!r.ok) throw new UserError(`${what} ${path} ${r.problem}${r.cause instanceof SyntaxError ? ` (${r.cause.message})` : ''}.`, 1);
+  return r.value;
 }
 
 function readMetrics(path: string): DevScores {

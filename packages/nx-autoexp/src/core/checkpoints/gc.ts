@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EXPERIMENT_FILE } from '../config/load-experiment';
 import { loadExperimentCached } from '../config/experiment-cache';
@@ -8,6 +8,7 @@ import { listCheckpoints } from './find-checkpoint';
 import { findResumeCandidate } from './resume-candidate';
 import { defaultMode, metricByStep, readTrainerState, resolveMetricName, TrainerState } from './trainer-state';
 import { Candidate, RunInfo } from './types';
+import { jsonObjectOrNull } from '../fs/read-json';
 
 /**
  * `autoexp gc`: which checkpoint folders nothing needs, and their removal.
@@ -95,14 +96,6 @@ function mtimeMs(p: string): number {
 
 const inside = (p: string, dir: string) => p === dir || p.startsWith(dir + sep);
 
-function readJson(p: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(readFileSync(p, 'utf8'));
-    return v && typeof v === 'object' ? v : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Experiments and sweep variants by id. */
 const listExperiments = experimentIds;
@@ -117,7 +110,7 @@ function referencedCheckpoints(root: string, experiments: string[]): Map<string,
   };
   for (const e of experiments) {
     for (const m of [join('runs', e, 'train', 'checkpoint.json'), join('runs', e, 'smoke', 'train', 'checkpoint.json')]) {
-      add(readJson(join(root, m))?.path, `manifest ${m}`);
+      add(jsonObjectOrNull(join(root, m))?.path, `manifest ${m}`);
     }
   }
   let rows: ReturnType<typeof readIndex> = [];
@@ -130,7 +123,7 @@ function referencedCheckpoints(root: string, experiments: string[]): Map<string,
     const why = `submission ${r.experiment} ${r.timestamp}`;
     add(r.checkpoint, why);
     if (r.metadata_path) {
-      const meta = readJson(resolve(root, r.metadata_path));
+      const meta = jsonObjectOrNull(resolve(root, r.metadata_path));
       const ck = meta?.checkpoint as Record<string, unknown> | undefined;
       add(ck?.path, why);
     }

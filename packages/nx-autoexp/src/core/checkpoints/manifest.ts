@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { fingerprintCheckpoint } from './fingerprint';
 import { CheckpointManifest, FinderResult, Policy } from './types';
 import { validateCheckpoint } from './validate-checkpoint';
 import { AutoexpError } from '../errors/autoexp-error';
+import { readJsonFile } from '../fs/read-json';
 
 /**
  * The train target's cached output (docs/architecture.md "Checkpoint
@@ -52,14 +53,9 @@ export function writeManifest(path: string, manifest: CheckpointManifest): void 
 const POLICIES = new Set(['best', 'latest', 'path']);
 
 export function readManifest(path: string): CheckpointManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const why = err instanceof SyntaxError ? 'is not valid JSON' : `cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`;
-    throw new ManifestError(`checkpoint manifest ${path} ${why}; run the train target again to rewrite it`);
-  }
-  const m = raw as Partial<CheckpointManifest> | null;
+  const read = readJsonFile(path);
+  if (!read.ok) throw new ManifestError(`checkpoint manifest ${path} ${read.problem}; run the train target again to rewrite it`);
+  const m = read.value as Partial<CheckpointManifest> | null;
   const bad = (what: string) => new ManifestError(`checkpoint manifest ${path}: ${what}; run the train target again to rewrite it`);
   if (!m || typeof m !== 'object' || Array.isArray(m)) throw bad('not a JSON object');
   if (m.version !== 1) throw bad(`unsupported version ${JSON.stringify(m.version)} (expected 1)`);

@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationResult } from './types';
 import { adapterWeights, checkWeightFiles, fullModelWeights } from './weight-files';
+import { errCode } from '../fs/fs-error';
+import { readJsonObject } from '../fs/read-json';
 
 /**
  * Is this folder a loadable model? Required files per kind, every shard named
@@ -12,26 +14,12 @@ import { adapterWeights, checkWeightFiles, fullModelWeights } from './weight-fil
 
 const VOCAB_FILES = ['vocab.json', 'vocab.txt', 'spiece.model', 'sentencepiece.bpe.model', 'tokenizer.model', 'sentencepiece.model'];
 
-function errCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);
-}
-
 /** '' when a tokenizer can be loaded from the folder, else what is missing. */
 export function tokenizerProblem(names: Set<string>): string {
   if (names.has('tokenizer.json')) return '';
   if (names.has('tokenizer_config.json') && VOCAB_FILES.some((v) => names.has(v))) return '';
   if (names.has('tokenizer_config.json')) return `tokenizer_config.json but no vocabulary file (${VOCAB_FILES.join(', ')})`;
   return 'no tokenizer (tokenizer.json, or tokenizer_config.json with a vocabulary file)';
-}
-
-function readJsonObject(file: string): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
-  try {
-    const v = JSON.parse(readFileSync(file, 'utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return { ok: true, value: v };
-    return { ok: false, problem: 'is not a JSON object' };
-  } catch (err) {
-    return { ok: false, problem: err instanceof SyntaxError ? 'is not valid JSON' : `cannot be read (${errCode(err)})` };
-  }
 }
 
 /** Lists a folder; the listing doubles as the set of present files for all checks. */

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from './safetensors-header';
+import { errCode } from '../fs/fs-error';
 
 /**
  * Which files hold a checkpoint's weights, and a cheap completeness check of
@@ -20,10 +21,6 @@ export interface WeightSet {
 }
 
 export type WeightLookup = { ok: true; weights: WeightSet } | { ok: false; problem: string };
-
-function errCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);
-}
 
 /** Shards named in an HF index file's weight_map, in first-seen order. */
 function readShardIndex(dir: string, indexName: string): { ok: true; shards: string[] } | { ok: false; problem: string } {

@@ -2,13 +2,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { dataPath } from './data-paths';
 import { RUN_CONTROL_KEYS } from './run-control-keys';
 import type { ResolvedExperiment } from './types';
+import { compactTimestamp } from '../time/compact-timestamp';
 
-/** UTC yyyymmddTHHMMSSZ. */
-export function compactTimestamp(d: Date, millis = false): string {
-  const iso = d.toISOString(); // 2026-11-26T08:15:00.123Z
-  const base = iso.slice(0, 19).replace(/[-:]/g, '');
-  return millis ? `${base}${iso.slice(20, 23)}Z` : `${base}Z`;
-}
 
 export const newRunId = (trainHash: string, now = new Date()): string => `${compactTimestamp(now)}-${trainHash.slice(0, 8)}`;
 

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { jsonObjectOrNull } from '../fs/read-json';
 import { join } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import type { ResolvedExperiment } from '../config/types';
@@ -14,11 +15,11 @@ import { metricArgs } from '../report/score-items';
 import { TargetNames, nxRunCommand } from '../naming/experiment-names';
 import { resolveEnsemble } from './load-ensemble';
 import type { ResolvedMember } from './resolve-members';
+import type { RougeScores } from '../scores/rouge-scores';
 
 const SPLITS = ['dev', 'test'] as const;
 type Split = (typeof SPLITS)[number];
 
-const readJson = (p: string): unknown => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 
 /** Each member's prediction files; every missing one is named with the command that makes it. */
 function memberPredictions(root: string, members: ResolvedMember[], smoke: boolean, targets?: TargetNames): Record<Split, string>[] {
@@ -81,11 +82,11 @@ export async function ensembleInferStep(ctx: StepContext, exp: ResolvedExperimen
 
   const { devScore, degenerate } = await checkAndScorePredictions(ctx, exp, python, dev, test);
   const members = ensemble.members.map((m, i) => {
-    const score = readJson(join(root, runPaths(m.experiment, smoke).devScore)) as { score?: unknown } | null;
+    const score = jsonObjectOrNull(join(root, runPaths(m.experiment, smoke).devScore)) as { score?: unknown } | null;
     return { project: m.project, experiment: m.experiment, dev_score: typeof score?.score === 'number' ? score.score : null, picks: { dev: picks.dev[m.project] ?? 0, test: picks.test[m.project] ?? 0 }, predictions: files[i] };
   });
   const scored = members.map((m) => m.dev_score).filter((v): v is number => v !== null);
-  const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
+  const s = devScore as Partial<RougeScores>;
   // Shaped like a model's infer record (strategy_used, dev_score), so submit, the index and the leaderboard read it unchanged.
   writeJsonAtomic(join(root, paths.inferRecord), {
     experiment,

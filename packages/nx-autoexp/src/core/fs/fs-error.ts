@@ -9,6 +9,11 @@ export class FsError extends AutoexpError {
   }
 }
 
+/** The error's code (ENOENT, EACCES ...), else its message: the short reason to put in parentheses. */
+export function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);
+}
+
 /** The mount point holding `path` (from its nearest existing ancestor): where the user has to free space. */
 export function mountPointOf(path: string): string {
   let d = resolve(path);

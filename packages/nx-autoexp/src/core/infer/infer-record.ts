@@ -1,6 +1,7 @@
 /** infer-record.json (docs/architecture.md "Inference record"): what ran, what won, the dev score. */
 import { writeJsonAtomic } from '../fs/atomic-write';
 import type { Attempt, ChainResult } from './strategy-chain';
+import type { RougeScores } from '../scores/rouge-scores';
 
 export interface InferCheckpointRef {
   /** As in the checkpoint manifest: relative to the workspace root. */
@@ -9,13 +10,8 @@ export interface InferCheckpointRef {
   fingerprint: string;
 }
 
-/** The trainer's score(): F1 fractions, score = rouge1 + rouge2 + rougeL. */
-export interface DevScore {
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
-  score: number;
-}
+/** The trainer's score() of the dev predictions. */
+export type DevScore = RougeScores;
 
 export interface InferRecord {
   experiment: string;

@@ -1,4 +1,4 @@
-import { buildStrategyCommand, formatCommandLine, shellQuote, substituteCommand } from './strategy-command';
+import { buildStrategyCommand, formatCommandLine, substituteCommand } from './strategy-command';
 import { StrategyConfigError } from './strategy-config';
 
 const ctx = { python: '/venv/bin/python', checkpoint: '/w/ckpt', input: '/w/data/dev.csv', output: '/w/out/dev.csv.tmp' };
@@ -81,10 +81,7 @@ describe('buildStrategyCommand: user command', () => {
   });
 });
 
-describe('shellQuote / formatCommandLine', () => {
-  it('single-quotes and escapes embedded single quotes', () => {
-    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
-  });
+describe('formatCommandLine', () => {
   it('prints plain words bare and quotes the rest', () => {
     expect(formatCommandLine({ command: '/bin/sh', args: ['-c', 'echo hi'] })).toBe(`/bin/sh -c 'echo hi'`);
   });

@@ -4,11 +4,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { STRATEGY_DEFAULTS, StrategyConfig, StrategyConfigError } from './strategy-config';
-import { shellQuote, shellWord } from '../process/shell-quote';
+import { shellWord } from '../process/shell-quote';
 import { fillShellTemplate } from '../process/shell-template';
-
-// Re-exported: the formatted command lines users copy are quoted the same way.
-export { shellQuote };
 
 export interface StrategyCommandContext {
   /** Python executable that has autoexp_trainer installed. */

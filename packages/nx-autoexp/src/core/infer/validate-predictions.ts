@@ -2,12 +2,12 @@
  * Decides whether a prediction CSV is complete: the only judge of an
  * attempt's success (exit code 0 alone proves nothing).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { decodeUtf8 } from '../submission/csv-io';
 import { decodeUtf8Strict } from '../fs/utf8';
 import { AutoexpError } from '../errors/autoexp-error';
+import { sha256 } from '../config/hash';
 
 /** An input CSV (dev.csv / test.csv) that cannot be predicted on: the user's data to fix, printed without a stack. */
 export class InferenceInputError extends AutoexpError {
@@ -87,7 +87,7 @@ export function validatePredictions(outputPath: string, inputFnames: string[]): 
   if (empty.length) problems.push(`${empty.length} empty summaries (${examples(empty)})`);
 
   if (problems.length) return { ok: false, reason: problems.join('; ') };
-  return { ok: true, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { ok: true, sha256: sha256(bytes) };
 }
 
 /**

@@ -2,7 +2,7 @@
 export { createSlurmRunner } from './slurm-runner';
 export { selectRunner } from './select-runner';
 export type { SlurmRunner, SlurmRunnerOptions, SlurmRunResult } from './slurm-runner';
-export { buildJobScript, sbatchDirectives, jobEnvironment, shellQuote, JobScriptError, outputFile, errorFile } from './job-script';
+export { buildJobScript, sbatchDirectives, jobEnvironment, JobScriptError, outputFile, errorFile } from './job-script';
 export type { JobScriptInput } from './job-script';
 export { mapFinalState, describeJobEnd, parseSacct, parseScontrol, parseSqueue, isActiveState, normalizeState } from './slurm-state';
 export type { FinalState, MappedOutcome } from './slurm-state';

@@ -1,28 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import type { SlurmConfig } from '../config/types';
-import { JobScriptError, buildJobScript, jobEnvironment, sbatchDirectives, shellQuote } from './job-script';
+import { JobScriptError, buildJobScript, jobEnvironment, sbatchDirectives } from './job-script';
 
 const cfg = (over: Partial<SlurmConfig> = {}): SlurmConfig => ({
   partition: null, gpus: null, cpus: null, mem: null, time: null, account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 5, ...over,
-});
-
-describe('shellQuote', () => {
-  it.each([
-    ['plain', 'plain'],
-    ['/abs/path-1.2/x_y', '/abs/path-1.2/x_y'],
-    ['with space', `'with space'`],
-    [`it's`, `'it'\\''s'`],
-    ['$HOME `x` "q" \\n', `'$HOME \`x\` "q" \\n'`],
-    ['', `''`],
-  ])('%j -> %s', (input, quoted) => {
-    expect(shellQuote(input)).toBe(quoted);
-  });
-
-  it('round-trips through a real shell', () => {
-    const nasty = [`a'b`, 'a b', '$(echo pwned)', '`id`', '"', '\\', '*', '', 'x\ny', '한국어 요약'];
-    const r = spawnSync('/bin/sh', ['-c', `printf '%s\\0' ${nasty.map(shellQuote).join(' ')}`], { encoding: 'utf8' });
-    expect(r.stdout.split('\0').slice(0, -1)).toEqual(nasty);
-  });
 });
 
 describe('sbatchDirectives', () => {

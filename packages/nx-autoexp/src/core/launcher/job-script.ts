@@ -4,11 +4,8 @@
  * Pure text in, text out, so it is unit-tested without a cluster.
  */
 import type { SlurmConfig } from '../config/types';
-import { shellWord as shellQuote } from '../process/shell-quote';
+import { shellWord } from '../process/shell-quote';
 import { AutoexpError } from '../errors/autoexp-error';
-
-// Job scripts are read by people: bare words where safe.
-export { shellQuote };
 
 /**
  * Variables the job needs from the submitting environment. sbatch exports the
@@ -99,14 +96,14 @@ export function buildJobScript(input: JobScriptInput): string {
     ...sbatchDirectives(input),
     '# Written by autoexp (launcher: slurm). setup lines run under `set -euo pipefail`.',
     'set -euo pipefail',
-    `cd ${shellQuote(cwd)}`,
-    ...jobEnvironment(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
+    `cd ${shellWord(cwd)}`,
+    ...jobEnvironment(env).map(([k, v]) => `export ${k}=${shellWord(v)}`),
     ...(cfg.setup ?? []),
     // slurm's --signal may come up to a minute early, before the trainer installs its handler:
     // an ignored signal survives exec, so it cannot kill the trainer while it starts.
     ...(input.signalBeforeEnd && cfg.signal_s ? ["trap '' USR1"] : []),
     // exec: scancel's SIGTERM reaches the command itself, and its exit code is the job's.
-    `exec ${[command, ...args].map(shellQuote).join(' ')}`,
+    `exec ${[command, ...args].map(shellWord).join(' ')}`,
     '',
   ].join('\n');
 }

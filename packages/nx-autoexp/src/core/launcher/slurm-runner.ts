@@ -16,6 +16,7 @@ import { FileTail } from './file-tail';
 import { CommandOutput, CommandRunner, runSlurmCommand } from './slurm-command';
 import { JobScriptError, buildJobScript, errorFile, outputFile } from './job-script';
 import { FinalState, describeJobEnd, isActiveState, mapFinalState, parseSacct, parseScontrol, parseSqueue } from './slurm-state';
+import { compactTimestamp } from '../time/compact-timestamp';
 
 /** What a slurm run returns: runProcess's result plus where the job went. */
 export type SlurmRunResult = RunProcessResult & {
@@ -80,7 +81,6 @@ class Waker {
 
 const CANCEL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
-const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): SlurmRunner {
   const bin = {
@@ -140,7 +140,7 @@ export function createSlurmRunner(cfg: SlurmConfig, opts: SlurmRunnerOptions): S
       throw err;
     }
     mkdirSync(jobDir, { recursive: true });
-    const scriptPath = join(jobDir, `${fileSafe(opts.jobName)}.${stamp()}-${randomBytes(2).toString('hex')}.sbatch`);
+    const scriptPath = join(jobDir, `${fileSafe(opts.jobName)}.${compactTimestamp(new Date())}-${randomBytes(2).toString('hex')}.sbatch`);
     writeFileAtomic(scriptPath, script);
 
     // 2. Submit. sbatch passes its environment to the job (default --export=ALL), so it gets the caller's env too.

@@ -22,6 +22,7 @@ import { jobNameOf, nxRunCommand } from '../naming/experiment-names';
 import { runPaths } from './run-paths';
 import type { StepContext } from './train-step';
 import { describeExit } from './trainer-exit-codes';
+import type { RougeScores } from '../scores/rouge-scores';
 
 export interface InferOptions {
   /** Run only the strategy with this name (rerun one strategy alone). */
@@ -102,7 +103,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
   // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
   writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke, degenerate } as typeof record);
-  const s = devScore as { score?: number; rouge1?: number; rouge2?: number; rougeL?: number };
+  const s = devScore as Partial<RougeScores>;
   log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
   return { strategyUsed: result.strategyUsed as string, devScore };
 }

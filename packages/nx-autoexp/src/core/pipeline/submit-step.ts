@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import { loadExperimentCached } from '../config/experiment-cache';
@@ -10,8 +10,9 @@ import { PipelineError } from './pipeline-error';
 import { nxRunCommand } from '../naming/experiment-names';
 import { runPaths } from './run-paths';
 import type { StepContext } from './train-step';
+import { readJsonObject } from '../fs/read-json';
+import type { RougeScores } from '../scores/rouge-scores';
 
-const readJson = (p: string): unknown => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 
 export interface SubmitOptions {
   /** For smoke runs: also point prediction/latest_output.csv at this submission. */
@@ -30,9 +31,16 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
   if (!sample || !existsSync(sample)) {
     throw new PipelineError(`sample submission not found: ${sample}`, `set data.sample_submission (or submit.sample_submission) in experiments/${experiment}/experiment.yaml to the competition's sample_submission.csv`);
   }
-  const manifest = readJson(join(root, paths.manifest));
+  // A record an earlier step wrote: absent is null (that step wrote none), damaged is an error to act on.
+  const readJson = (rel: string, step: 'train' | 'infer'): Record<string, unknown> | null => {
+    const r = readJsonObject(join(root, rel));
+    if (r.ok) return r.value;
+    if (r.missing) return null;
+    throw new PipelineError(`${rel} ${r.problem}`, `run ${step} again: ${nxRunCommand(experiment, step, { smoke: ctx.smoke, extra: '--skip-nx-cache', targets: ctx.targets })}`);
+  };
+  const manifest = readJson(paths.manifest, 'train');
   const trackers = checkpointTrackers(root, manifest);
-  const devScore = readJson(join(root, paths.devScore)) as { score: number; rouge1: number; rouge2: number; rougeL: number } | null;
+  const devScore = readJson(paths.devScore, 'infer') as RougeScores | null;
   const receipt = await recordSubmission({
     workspaceRoot: root,
     // Submissions are named by project (prediction/exp-demo_<ts>/), as Nx shows them.
@@ -52,7 +60,7 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
       configHash: exp.config.ensemble ? exp.hashes.infer : exp.hashes.train,
       checkpoint: manifest,
       trackers,
-      inference: readJson(join(root, paths.inferRecord)),
+      inference: readJson(paths.inferRecord, 'infer'),
       devScores: devScore && typeof devScore.score === 'number' ? devScore : null,
       smoke: !!ctx.smoke,
     },

@@ -1,10 +1,11 @@
 import { nxRunCommand } from '../naming/experiment-names';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fingerprintCheckpoint, readManifest } from '../checkpoints';
-import { flattenConfig } from '../submission';
+import { diffConfigValues } from '../config/config-diff';
 import { runPaths } from '../pipeline/run-paths';
 import type { ResolvedExperiment } from '../config/types';
+import { jsonObjectOrNull } from '../fs/read-json';
 
 export interface Forecast {
   target: 'train' | 'infer' | 'submit';
@@ -13,13 +14,6 @@ export interface Forecast {
   why: string;
 }
 
-const readJson = (p: string): Record<string, unknown> | null => {
-  try {
-    return JSON.parse(readFileSync(p, 'utf8'));
-  } catch {
-    return null;
-  }
-};
 
 /**
  * What the next `nx run exp-<name>:submit` would do, from what the last run
@@ -31,7 +25,7 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
   const p = runPaths(exp.name, smoke);
   const out: Forecast[] = [];
   if (exp.config.ensemble) return ensembleForecast(root, exp, p);
-  const resolvedCfg = readJson(join(root, p.resolvedConfig));
+  const resolvedCfg = jsonObjectOrNull(join(root, p.resolvedConfig));
   let trainRuns = false;
   if (!resolvedCfg) {
     trainRuns = true;
@@ -45,7 +39,7 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
   }
 
   let inferRuns = trainRuns;
-  const record = readJson(join(root, p.inferRecord));
+  const record = jsonObjectOrNull(join(root, p.inferRecord));
   if (trainRuns) out.push({ target: 'infer', verdict: 'run', why: 'train will produce a new checkpoint' });
   else if (!record) {
     inferRuns = true;
@@ -70,7 +64,7 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
 
 /** An ensemble trains nothing; its infer follows its config and its members' predictions (which Nx hashes). */
 function ensembleForecast(root: string, exp: ResolvedExperiment, p: ReturnType<typeof runPaths>): Forecast[] {
-  const record = readJson(join(root, p.inferRecord));
+  const record = jsonObjectOrNull(join(root, p.inferRecord));
   const infer: Forecast = !record
     ? { target: 'infer', verdict: 'run', why: 'never ensembled' }
     : record.config_hash !== exp.hashes.infer
@@ -100,9 +94,7 @@ function checkpointProblem(root: string, manifestPath: string): string | null {
 
 /** Dotted keys of the train-relevant sections that differ from the last resolved config. */
 function diffKeys(last: Record<string, unknown>, exp: ResolvedExperiment): string[] {
-  const now = flattenConfig({ model: exp.config.model, preprocess: exp.config.preprocess, train: exp.config.train, checkpoint: exp.config.checkpoint, metric: exp.config.metric });
-  const before = flattenConfig({ model: last.model, preprocess: last.preprocess, train: last.train, checkpoint: last.checkpoint, metric: last.metric });
+  const sections = (c: Record<string, unknown>) => ({ model: c.model, preprocess: c.preprocess, train: c.train, checkpoint: c.checkpoint, metric: c.metric });
   const ignore = /^train\.(output_dir|run_dir|command)$/;
-  const keys = new Set([...Object.keys(now), ...Object.keys(before)]);
-  return [...keys].filter((k) => !ignore.test(k) && JSON.stringify(now[k]) !== JSON.stringify(before[k])).sort();
+  return diffConfigValues(sections(last), sections(exp.config as unknown as Record<string, unknown>), (k) => ignore.test(k)).map((d) => d.key);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { dataPath } from '../config/data-paths';
@@ -11,11 +10,13 @@ import { devVsPublic } from '../competition/dev-vs-public';
 import { indexPath, readIndex } from '../submission/experiment-index';
 import { LeaderboardRow, leaderboardGroups } from '../submission/leaderboard';
 import { baselinesPath } from '../submission/baselines';
-import { flatConfigText } from './config-diff';
+import { flatConfigText } from '../config/config-diff';
 import { DevReference, allTopics, devReferences, topicMeans, worstItems } from './dev-items';
 import { readLearningCurve } from './learning-curve';
 import { ItemScorer, trainerItemScorer } from './score-items';
 import type { ExperimentReport, ReportData } from './types';
+import { readJsonObject } from '../fs/read-json';
+import { sha256 } from '../config/hash';
 
 export interface CollectReportOptions {
   workspaceRoot: string;
@@ -55,12 +56,8 @@ function recordedDevSha(meta: Json | null): string | null {
 }
 
 function readJson(path: string): { value: Json | null; error: string | null } {
-  try {
-    return { value: obj(JSON.parse(readFileSync(path, 'utf8'))), error: null };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { value: null, error: code === 'ENOENT' ? 'file not found' : (err as Error).message };
-  }
+  const r = readJsonObject(path);
+  return r.ok ? { value: r.value, error: null } : { value: null, error: r.missing ? 'file not found' : r.problem };
 }
 
 class Collector {
@@ -162,7 +159,7 @@ class Collector {
       return null;
     }
     const recorded = recordedDevSha(meta);
-    if (recorded && recorded !== createHash('sha256').update(readFileSync(predPath)).digest('hex')) {
+    if (recorded && recorded !== sha256(readFileSync(predPath))) {
       notes.push(`${this.rel(predPath)} changed since this submission (a newer infer run): per-item scores are of the current file`);
     }
     if (this.scorerDown) {

@@ -3,7 +3,7 @@ export type { ReportData, ExperimentReport, LearningCurve, CurvePoint, ItemScore
 export { collectReport, runsFolderOf, type CollectReportOptions } from './collect-report';
 export { learningCurve, readLearningCurve, type CurveLookup } from './learning-curve';
 export { devReferences, parseItemScores, topicMeans, worstItems, allTopics, type DevReference } from './dev-items';
-export { flatConfigText, diffConfigs, type ConfigDifference } from './config-diff';
+export { flatConfigText, diffConfigs, type ConfigDifference } from '../config/config-diff';
 export { trainerItemScorer, type ItemScorer } from './score-items';
 export { renderReportHtml, type RenderOptions } from './render-html';
 export { escapeHtml, jsonForScript, inlineScript } from './html-text';

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { TrainerState, metricByStep, readTrainerState } from '../checkpoints/trainer-state';
 import type { CurvePoint, LearningCurve } from './types';
+import { STEP_DIR } from '../checkpoints/discover';
 
-const STEP_DIR = /^checkpoint-(\d+)$/;
 
 const points = (byStep: Map<number, number>): CurvePoint[] =>
   [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, value]) => ({ step, value }));

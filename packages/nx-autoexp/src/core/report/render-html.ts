@@ -1,5 +1,5 @@
 import { chartJsSource } from './chart-js-source';
-import { diffConfigs } from './config-diff';
+import { diffConfigs } from '../config/config-diff';
 import { escapeHtml, inlineScript, jsonForScript } from './html-text';
 import { PAGE_SCRIPT } from './page-script';
 import { PAGE_STYLE } from './page-style';

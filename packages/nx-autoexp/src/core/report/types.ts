@@ -1,5 +1,6 @@
 import type { BaselineEntry } from '../submission/baselines';
 import type { DevVsPublic } from '../competition/dev-vs-public';
+import type { RougeScores } from '../scores/rouge-scores';
 
 /**
  * The data one report page is drawn from. It is embedded in the page as JSON
@@ -77,21 +78,13 @@ export interface LearningCurve {
   best: { step: number; value: number | null } | null;
 }
 
-export interface ItemScore {
+export interface ItemScore extends RougeScores {
   fname: string;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
-  score: number;
 }
 
-export interface TopicScore {
+export interface TopicScore extends RougeScores {
   topic: string;
   n: number;
-  score: number;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
 }
 
 export interface WorstItem extends ItemScore {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { predictionDir } from './experiment-index';
+import type { RougeScores } from '../scores/rouge-scores';
 
 /**
  * Trivial reference predictors of one dev set and metric, as the trainer's
@@ -9,13 +10,9 @@ import { predictionDir } from './experiment-index';
  * in the index `baselines` column, so the leaderboard and the report show
  * them beside the experiments scored on the same dev set.
  */
-export interface BaselineEntry {
+export interface BaselineEntry extends RougeScores {
   name: string;
   description: string;
-  score: number;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
 }
 
 export interface BaselineSet {

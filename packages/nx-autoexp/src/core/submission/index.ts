@@ -10,8 +10,8 @@ export {
   type SubmissionMetadataInput,
   type SubmissionReceipt,
 } from './record-submission';
-export { leaderboard, leaderboardGroups, configDiff, flattenConfig, type LeaderboardGroup, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
+export { leaderboard, leaderboardGroups, configDiff, type LeaderboardGroup, type LeaderboardOptions, type LeaderboardRow } from './leaderboard';
 export { combineRouge, describeMetric, metricLabel, metricLabelOf, type MetricSpec } from './metric-label';
 export { formatTrackers, parseTrackers, type TrackerRun } from './trackers';
 export { withFileLock, defaultStaleMs } from './file-lock';
-export { submissionTimestamp } from './timestamp';
+export { submissionTimestamp } from '../time/compact-timestamp';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCsvText } from './csv-io';
 import { INDEX_COLUMNS, IndexRow, readIndex } from './experiment-index';
-import { configDiff, flattenConfig, leaderboard, leaderboardGroups } from './leaderboard';
+import { flattenConfig } from '../config/config-diff';
+import { configDiff, leaderboard, leaderboardGroups } from './leaderboard';
 import { recordSubmission } from './record-submission';
 
 describe('leaderboard', () => {

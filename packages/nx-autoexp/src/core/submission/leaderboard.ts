@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
+import { diffConfigValues } from '../config/config-diff';
 import { experimentOfProject, nxRunCommand } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 import { SeedGroup, seedGroups, workspaceGroupOf } from '../sweep/seed-groups';
-import { timestampToIso } from './timestamp';
+import { timestampToIso } from '../time/compact-timestamp';
 
 export interface LeaderboardOptions {
   includeFailed?: boolean;
@@ -178,17 +179,6 @@ export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}
 }
 
 /** Dotted keys of nested objects; arrays and scalars are leaves. */
-export function flattenConfig(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0 && prefix) out[prefix] = {};
-    for (const [k, v] of entries) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) {
-    out[prefix] = value;
-  }
-  return out;
-}
-
 // Always differ between experiments and say nothing about the settings.
 const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
 
@@ -211,8 +201,5 @@ function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: strin
 /** Config keys whose values differ between the latest submissions of two experiments. */
 export function configDiff(workspaceRoot: string, expA: string, expB: string): { key: string; a: unknown; b: unknown }[] {
   const rows = readIndex(workspaceRoot);
-  const a = flattenConfig(latestConfig(workspaceRoot, rows, expA));
-  const b = flattenConfig(latestConfig(workspaceRoot, rows, expB));
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !IDENTITY_KEYS.has(k)).sort();
-  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => ({ key: k, a: a[k], b: b[k] }));
+  return diffConfigValues(latestConfig(workspaceRoot, rows, expA), latestConfig(workspaceRoot, rows, expB), (k) => IDENTITY_KEYS.has(k));
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isExperimentName } from '../naming/experiment-names';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -11,18 +11,16 @@ import { withFileLock } from './file-lock';
 import { gitInfo } from './git-info';
 import { SubmissionError } from './submission-error';
 import { sweepLeftovers } from './sweep-leftovers';
-import { submissionTimestamp } from './timestamp';
+import { submissionTimestamp } from '../time/compact-timestamp';
 import { toolVersions } from './tool-versions';
 import { TrackerRun, formatTrackers } from './trackers';
 import { validateSubmission } from './validate-submission';
 import { formatFindings } from './degenerate-check';
 import { baselineSetOf, baselinesPath } from './baselines';
+import type { RougeScores } from '../scores/rouge-scores';
+import { sha256 } from '../config/hash';
 
-export interface DevScores {
-  score: number;
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
+export interface DevScores extends RougeScores {
   /** What `score --json` prints: the metric the score was computed with (the index `metric` column). */
   metric?: MetricSpec;
 }
@@ -86,7 +84,6 @@ function checkExperimentName(name: string): void {
   }
 }
 
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const rel = (root: string, p: string): string => relative(root, p).split(sep).join('/');
 const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 const get = (obj: unknown, key: string): unknown => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined);
