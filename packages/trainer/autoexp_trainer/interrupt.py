@@ -8,12 +8,21 @@ limit (--signal=USR1@<s>); the orchestrator sends SIGTERM on Ctrl-C and waits
 a grace period before SIGKILL. A second signal exits at once, unless it comes
 within SAME_INTERRUPT_S of the first: one Ctrl-C reaches the trainer more than
 once (nx kills its task's process tree, and the orchestrator stops its child).
+
+slurm sends the time-limit warning up to a minute earlier than --signal asks
+(its time checks run every 30 s and fire 30 s ahead); with a short limit it
+comes at job start. The job script exports AUTOEXP_STOP_AT, the epoch second
+that is really signal_s before the limit; a SIGUSR1 before it is held until
+then, so each attempt trains until its save point instead of stopping after a
+step or two. SIGINT / SIGTERM (and a SIGTERM at the limit itself) act at once.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import time
+from datetime import datetime
 
 from transformers import TrainerCallback
 
@@ -21,6 +30,7 @@ from .errors import TrainerError
 from .logging_utils import warn
 
 SAME_INTERRUPT_S = 3.0
+STOP_AT_ENV = "AUTOEXP_STOP_AT"
 SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGUSR1")) if s is not None)
 
 
@@ -37,6 +47,17 @@ def catch_early_signals() -> None:
             pass
 
 
+def held_until(signal_name: str, now: float | None = None) -> float | None:
+    """For a SIGUSR1 that slurm sent early: the epoch second to act at (AUTOEXP_STOP_AT), else None (act now)."""
+    if signal_name != "SIGUSR1":
+        return None
+    try:
+        stop_at = float(os.environ.get(STOP_AT_ENV, ""))
+    except ValueError:
+        return None
+    return stop_at if stop_at > (time.time() if now is None else now) else None
+
+
 class TrainingInterrupted(TrainerError):
     """Stopped by a signal after saving a checkpoint; running train again resumes from it."""
 
@@ -49,21 +70,37 @@ class SaveOnInterruptCallback(TrainerCallback):
         self._first_at = 0.0
         self.saved_step: int | None = None
         self._previous: dict[int, object] = {}
+        # A SIGUSR1 slurm sent early: acted on at this epoch second (None: at the next step).
+        self.hold_until: float | None = None
+
+    def _received(self, name: str, when: str) -> None:
+        self.signal_name, self._first_at = name, time.monotonic()
+        self.hold_until = held_until(name)
+        if self.hold_until is not None:
+            at = datetime.fromtimestamp(self.hold_until).strftime("%H:%M:%S")
+            warn(f"{name} received{when} {self.hold_until - time.time():.0f} s before the save point the job asked "
+                 f"for (slurm signals up to a minute early): training on, saving a checkpoint and stopping at the "
+                 f"first step after {at}")
+        elif when:
+            warn(f"{name} received{when}: saving a checkpoint at the first step, then stopping")
+        else:
+            warn(f"{name} received: saving a checkpoint at the next step, then stopping (send it again to stop at once)")
 
     def _handler(self, signum, frame):
+        name = signal.Signals(signum).name
+        if self.signal_name is not None and self.hold_until is not None:
+            # Held early warning, then a real stop (Ctrl-C, the time limit's SIGTERM): save now.
+            self._received(name, "")
+            return
         if self.signal_name is not None:
             if time.monotonic() - self._first_at < SAME_INTERRUPT_S:
                 return  # the same interruption, passed on by another process
             raise SystemExit(128 + signum)  # a later second signal: the user insists
-        self.signal_name = signal.Signals(signum).name
-        self._first_at = time.monotonic()
-        warn(f"{self.signal_name} received: saving a checkpoint at the next step, then stopping "
-             f"(send it again to stop at once)")
+        self._received(name, "")
 
     def on_train_begin(self, args, state, control, **kwargs):
         if _early and self.signal_name is None:
-            self.signal_name, self._first_at = _early[0], time.monotonic()
-            warn(f"{self.signal_name} received before training started: saving a checkpoint at the first step, then stopping")
+            self._received(_early[0], " before training started")
         for s in SIGNALS:
             try:
                 self._previous[s] = signal.signal(s, self._handler)
@@ -71,7 +108,9 @@ class SaveOnInterruptCallback(TrainerCallback):
                 return
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.signal_name is not None and self.saved_step is None:
+        if self.hold_until is not None and time.time() >= self.hold_until:
+            self.hold_until = None
+        if self.signal_name is not None and self.saved_step is None and self.hold_until is None:
             control.should_save = True
             control.should_training_stop = True
             self.saved_step = state.global_step
@@ -87,7 +126,8 @@ class SaveOnInterruptCallback(TrainerCallback):
     def check(self, state) -> None:
         """After trainer.train(): raise TrainingInterrupted when a signal stopped it short of the end."""
         self.restore()
-        if self.signal_name is not None and (self.saved_step is not None or state.global_step < state.max_steps):
+        held = self.hold_until is not None  # an early warning whose moment never came: not an interruption
+        if self.signal_name is not None and not held and (self.saved_step is not None or state.global_step < state.max_steps):
             step = self.saved_step
             raise TrainingInterrupted(f"training stopped by {self.signal_name}"
                                       + (f" after saving checkpoint-{step}" if step is not None else "")

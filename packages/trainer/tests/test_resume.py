@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,9 @@ from helpers import PACKAGE_ROOT, json_lines, run_cli, step_of
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
 
 
-def _popen(cfg_path: Path) -> subprocess.Popen:
+def _popen(cfg_path: Path, **extra_env: str) -> subprocess.Popen:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
-               PYTHONPATH=str(PACKAGE_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+               PYTHONPATH=str(PACKAGE_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **extra_env)
     return subprocess.Popen([sys.executable, "-m", "autoexp_trainer", "train", "--config", str(cfg_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -71,6 +72,82 @@ def test_a_signal_saves_a_checkpoint_at_the_next_step_and_a_rerun_resumes_from_i
     # The resumed process trained only the remaining steps.
     logs = [e["step"] for e in json_lines(again.stdout) if e["event"] == "log"]
     assert logs[0] == saved + 1 and logs[-1] == 40
+
+
+def test_an_early_slurm_warning_is_held_until_the_jobs_save_point_and_a_sigterm_still_saves_at_once(tmp_path, dataset):
+    # slurm sent SIGUSR1 long before AUTOEXP_STOP_AT (the job script's "signal_s before the limit"):
+    # the trainer trains on; the time limit's SIGTERM then saves at the next step and stops.
+    cfg = _fast(tmp_path, dataset, max_steps=400, save_steps=1000)
+    cfg_path = write_config(tmp_path, cfg)
+    run_dir = Path(cfg["train"]["run_dir"])
+    proc = _popen(cfg_path, AUTOEXP_STOP_AT=str(time.time() + 3600))
+    warned_at = termed_at = None
+    for line in proc.stdout:
+        ev = json.loads(line)
+        if ev["event"] != "log":
+            continue
+        if warned_at is None and ev["step"] >= 3:
+            warned_at = ev["step"]
+            proc.send_signal(signal.SIGUSR1)
+        elif warned_at is not None and termed_at is None and ev["step"] >= warned_at + 20:
+            termed_at = ev["step"]  # 20 steps on: the warning did not stop it
+            proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=300)
+    assert termed_at is not None, err[-2000:]
+    assert proc.returncode == 8, err[-3000:]
+    assert "training on, saving a checkpoint and stopping at the first step after" in err
+    saved = [step_of(p) for p in run_dir.glob("checkpoint-*")]
+    assert len(saved) == 1 and termed_at <= saved[0] < 400, (termed_at, saved)
+    record = json.loads((run_dir / "autoexp_run.json").read_text())
+    assert record["status"] == "interrupted" and "SIGTERM" in record["error"]
+
+
+class _State:
+    global_step, max_steps = 5, 100
+
+
+class _Control:
+    should_save = should_training_stop = False
+
+
+def test_a_held_warning_saves_and_stops_at_the_first_step_after_its_moment(monkeypatch):
+    from autoexp_trainer import interrupt
+
+    now = [1000.0]
+    monkeypatch.setattr(interrupt.time, "time", lambda: now[0])
+    monkeypatch.setenv("AUTOEXP_STOP_AT", "1030")
+    cb = interrupt.SaveOnInterruptCallback()
+    cb._received("SIGUSR1", "")
+    state, control = _State(), _Control()
+    for t in (1000.0, 1029.9):
+        now[0] = t
+        cb.on_step_end(None, state, control)
+        assert (control.should_save, control.should_training_stop) == (False, False)
+    now[0], state.global_step = 1030.0, 9
+    cb.on_step_end(None, state, control)
+    assert (control.should_save, control.should_training_stop, cb.saved_step) == (True, True, 9)
+    # A warning at or after its moment, or without a job clock, or any other signal: at the next step.
+    assert interrupt.held_until("SIGUSR1", now=1030.0) is None
+    assert interrupt.held_until("SIGTERM", now=1.0) is None
+    monkeypatch.setenv("AUTOEXP_STOP_AT", "not a number")
+    assert interrupt.held_until("SIGUSR1", now=1.0) is None
+    monkeypatch.delenv("AUTOEXP_STOP_AT")
+    assert interrupt.held_until("SIGUSR1", now=1.0) is None
+
+
+def test_a_warning_whose_moment_never_came_is_not_an_interruption(monkeypatch):
+    from autoexp_trainer import interrupt
+
+    monkeypatch.setattr(interrupt.time, "time", lambda: 1000.0)
+    monkeypatch.setenv("AUTOEXP_STOP_AT", "5000")
+    cb = interrupt.SaveOnInterruptCallback()
+    cb._received("SIGUSR1", "")
+    state = _State()
+    state.global_step = 60  # stopped early (early stopping), before the held moment
+    cb.check(state)  # does not raise
+    cb._received("SIGINT", "")
+    with pytest.raises(interrupt.TrainingInterrupted):
+        cb.check(state)
 
 
 def test_resume_refuses_a_checkpoint_of_another_run_or_config(tmp_path, dataset):

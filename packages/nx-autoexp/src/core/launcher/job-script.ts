@@ -6,6 +6,7 @@
 import type { SlurmConfig } from '../config/types';
 import { shellWord } from '../process/shell-quote';
 import { AutoexpError } from '../errors/autoexp-error';
+import { slurmTimeSeconds } from './slurm-time';
 
 /**
  * Variables the job needs from the submitting environment. sbatch exports the
@@ -14,11 +15,14 @@ import { AutoexpError } from '../errors/autoexp-error';
  * makes the job behave the same either way. CUDA_VISIBLE_DEVICES and SLURM_*
  * are deliberately left out: slurm sets them per allocation.
  */
+/** Read by the trainer (interrupt.py): the epoch second at which the time-limit signal was asked for. Set per job, never inherited. */
+export const STOP_AT_ENV = 'AUTOEXP_STOP_AT';
+
 const EXPORTED = /^(PATH|PYTHONUNBUFFERED|PYTHONPATH|TOKENIZERS_PARALLELISM|(HF|TRANSFORMERS|AUTOEXP)_[A-Za-z0-9_]*)$/;
 
 export function jobEnvironment(env: NodeJS.ProcessEnv): [string, string][] {
   return Object.keys(env)
-    .filter((k) => EXPORTED.test(k) && env[k] !== undefined)
+    .filter((k) => EXPORTED.test(k) && k !== STOP_AT_ENV && env[k] !== undefined)
     .sort()
     .map((k) => [k, env[k] as string]);
 }
@@ -86,6 +90,19 @@ export function sbatchDirectives(input: Pick<JobScriptInput, 'cfg' | 'jobName' |
   return lines;
 }
 
+/**
+ * slurm sends --signal's warning up to a minute earlier than asked (its time
+ * checks run every 30 s and fire 30 s ahead): with a short limit that is at
+ * job start, and an attempt that stopped on it would save and stop after a
+ * step or two. The job's own clock says when `signal_s` before the limit
+ * really is; the trainer waits for that moment before acting on the signal.
+ */
+function stopAtLine(input: JobScriptInput): string[] {
+  const limit = slurmTimeSeconds(input.cfg.time);
+  if (!input.signalBeforeEnd || !input.cfg.signal_s || limit === null) return [];
+  return [`export ${STOP_AT_ENV}=$(( $(date +%s) + ${Math.max(0, limit - input.cfg.signal_s)} ))`];
+}
+
 export function buildJobScript(input: JobScriptInput): string {
   const { cfg, command, args, cwd, env } = input;
   for (const s of cfg.setup ?? []) {
@@ -96,6 +113,8 @@ export function buildJobScript(input: JobScriptInput): string {
     ...sbatchDirectives(input),
     '# Written by autoexp (launcher: slurm). setup lines run under `set -euo pipefail`.',
     'set -euo pipefail',
+    // First: the time limit counts from the job's start, not from after the setup lines.
+    ...stopAtLine(input),
     `cd ${shellWord(cwd)}`,
     ...jobEnvironment(env).map(([k, v]) => `export ${k}=${shellWord(v)}`),
     ...(cfg.setup ?? []),

@@ -1,6 +1,8 @@
 import type { RunProcessResult } from '../process/run-process';
 import { requeueing, shouldRequeue } from './requeue';
-import { buildJobScript, sbatchDirectives } from './job-script';
+import { spawnSync } from 'node:child_process';
+import { STOP_AT_ENV, buildJobScript, sbatchDirectives } from './job-script';
+import { slurmTimeSeconds } from './slurm-time';
 
 const end = (state: string | null, exitCode: number | null, extra: Partial<RunProcessResult> = {}) =>
   ({ exitCode, signal: null, timedOut: false, aborted: false, durationMs: 1, tail: [], stderrTail: [], state, jobId: String(Math.random()).slice(2, 6), ...extra }) as RunProcessResult;
@@ -55,5 +57,49 @@ describe('slurm requeue', () => {
     // An early signal must not kill the trainer while it starts: ignored before exec, handled once it runs.
     const script = buildJobScript({ cfg, jobName: 'j', jobDir: '/j', signalBeforeEnd: true, command: 'python', args: ['-m', 'x'], cwd: '/w', env: {} }).split('\n');
     expect(script.indexOf("trap '' USR1")).toBe(script.findIndex((l) => l.startsWith('exec ')) - 1);
+  });
+
+  it('the job script records when signal_s before the limit is, by the job clock (slurm signals up to a minute early)', () => {
+    const cfg = { partition: null, gpus: null, cpus: null, mem: null, time: '00:10:00', account: null, qos: null, extra_args: [], setup: ['echo setup'], poll_interval_s: 5, signal_s: 90, requeue: true, max_requeue: 3 };
+    const script = (over: Partial<typeof cfg>, signalBeforeEnd = true, env: NodeJS.ProcessEnv = {}) =>
+      buildJobScript({ cfg: { ...cfg, ...over }, jobName: 'j', jobDir: '/j', signalBeforeEnd, command: 'python', args: ['-m', 'x'], cwd: '/w', env });
+    const lines = script({}).split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`export ${STOP_AT_ENV}=`));
+    // Before cd and the setup lines: the limit counts from the job's start.
+    expect(at).toBeGreaterThan(lines.indexOf('set -euo pipefail'));
+    expect(at).toBeLessThan(lines.indexOf('echo setup'));
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('cd ')));
+    // Run by a real shell: now + 600 s - 90 s.
+    const before = Math.floor(Date.now() / 1000);
+    const r = spawnSync('/bin/bash', ['-c', `${lines[at]}; echo $${STOP_AT_ENV}`], { encoding: 'utf8' });
+    const stopAt = Number(r.stdout.trim());
+    expect(stopAt).toBeGreaterThanOrEqual(before + 510);
+    expect(stopAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 510);
+    // A limit shorter than signal_s: at once. No signal, no limit, or not a train job: no line.
+    expect(script({ time: '1', signal_s: 90 })).toContain(`export ${STOP_AT_ENV}=$(( $(date +%s) + 0 ))`);
+    for (const s of [script({ signal_s: null }), script({ time: null }), script({ time: 'UNLIMITED' }), script({}, false)]) expect(s).not.toContain(STOP_AT_ENV);
+    // Never inherited from the submitting shell (it belongs to one job).
+    expect(script({}, true, { [STOP_AT_ENV]: '1', AUTOEXP_OTHER: 'y' })).not.toContain(`export ${STOP_AT_ENV}=1`);
+    expect(script({}, true, { [STOP_AT_ENV]: '1', AUTOEXP_OTHER: 'y' })).toContain('export AUTOEXP_OTHER=y');
+  });
+
+  it.each([
+    ['1', 60],
+    ['90', 5400],
+    ['02:30', 150],
+    ['01:00:00', 3600],
+    ['1-0', 86400],
+    ['1-02', 93600],
+    ['1-02:03', 93780],
+    ['1-02:03:04', 93784],
+    [' 00:01:00 ', 60],
+    ['INFINITE', null],
+    ['unlimited', null],
+    ['', null],
+    [null, null],
+    ['1h', null],
+    ['1:2:3:4', null],
+  ])('slurm time %j is %j seconds', (time, seconds) => {
+    expect(slurmTimeSeconds(time)).toBe(seconds);
   });
 });
