@@ -6,7 +6,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeWithCluster, startTestCluster } from '../tools/slurm/test-cluster';
 import { addExperiment, standInYaml } from './faults/support';
 import { Workspace, taskRan } from './workspace';
@@ -21,6 +22,46 @@ function useSlurm(ws: Workspace, exp: string): void {
 const jobIds = (out: string): string[] => [...new Set([...out.matchAll(/submitted job (\d+)/g)].map((m) => m[1]))];
 const scontrol = (id: string): string => spawnSync('scontrol', ['show', 'job', id], { encoding: 'utf8' }).stdout;
 const inQueue = (id: string): string => spawnSync('squeue', ['-h', '-j', id, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
+/**
+ * Issue 18 on the real cluster: a 1-minute time limit (slurm's least) and a
+ * run that needs more. slurm sends SIGUSR1 signal_s before the limit (in fact
+ * up to a minute early; the trainer holds it until the job clock's save
+ * point), the trainer saves and exits 8, autoexp submits again, and the next
+ * attempt resumes from that newer checkpoint. save_steps is beyond max_steps:
+ * every checkpoint is one an interruption saved. Tiny model: its steps are
+ * cheap, so startup (~10 s per attempt) and slurm's 1-minute unit set the pace.
+ */
+// 2500 steps of the tiny model: 2-3 one-minute attempts on an idle 2-core runner (CI). A loaded box
+// trains far fewer steps per attempt; AUTOEXP_E2E_REQUEUE_STEPS lowers it there (never below 2 attempts' worth).
+const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 2500;
+const REQUEUE_YAML = `model:
+  type: seq2seq
+  init: random
+  architecture: bart
+  config_overrides: { d_model: 32, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 64, decoder_ffn_dim: 64, max_position_embeddings: 128 }
+  tokenizer: { vocab_size: 500 }
+preprocess: { max_source_length: 64, max_target_length: 24 }
+train:
+  max_steps: ${REQUEUE_STEPS}
+  per_device_train_batch_size: 4
+  eval_strategy: "no"
+  save_steps: 100000
+  save_total_limit: 1
+  load_best_model_at_end: false
+  logging_steps: 50
+  max_train_samples: 32
+checkpoint: { policy: latest }
+launcher: slurm
+slurm:
+  partition: debug
+  cpus: 1
+  time: "00:01:00"
+  signal_s: 15
+  requeue: true
+  max_requeue: 8
+  poll_interval_s: 1
+`;
+
 const index = (ws: Workspace) => parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
 
 describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)', () => {
@@ -94,4 +135,32 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
     expect(scontrol(id)).toMatch(/JobState=CANCELLED/);
     expect(ws.exists('runs/demo/train/checkpoint.json')).toBe(false);
   });
+
+  it('a job whose time limit is shorter than the run is requeued, resumes from a newer checkpoint each time, and ends COMPLETED', () => {
+    const ws = workspace('slurm-requeue');
+    ws.write('experiments/rq/experiment.yaml', REQUEUE_YAML);
+    const r = ws.nx('run', 'exp-rq:train');
+    expect({ code: r.code, tail: r.code === 0 ? '' : r.out.slice(-4000) }).toEqual({ code: 0, tail: '' });
+    const ids = jobIds(r.out);
+    const requeues = [...r.out.matchAll(/slurm: job (\d+) ended ([^;]+); requeue (\d+) of 8/g)];
+    // eslint-disable-next-line no-console
+    console.log(`[slurm-requeue] ${ids.length} attempt(s): ${requeues.map((m) => `job ${m[1]} ${m[2]}`).join(', ')}`);
+    expect(requeues.length).toBeGreaterThanOrEqual(1);
+    expect(ids).toHaveLength(requeues.length + 1);
+    expect(requeues.map((m) => m[1])).toEqual(ids.slice(0, -1));
+    expect(r.out).toContain(`slurm job ${ids[ids.length - 1]} ended COMPLETED`);
+    for (const id of ids) expect(inQueue(id)).toBe('');
+    // One run; every attempt in its record, each after the first resumed from a newer checkpoint than the last.
+    const runs = readdirSync(join(ws.root, 'outputs', 'rq')).filter((n) => !n.startsWith('.'));
+    expect(runs).toHaveLength(1);
+    const record = JSON.parse(readFileSync(join(ws.root, 'outputs', 'rq', runs[0], 'autoexp_run.json'), 'utf8'));
+    expect(record.status).toBe('completed');
+    expect(record.attempts.map((a: { slurm_job_id: string }) => a.slurm_job_id)).toEqual(ids);
+    const steps: number[] = record.resumed_from.map((x: { step: number }) => x.step);
+    expect(steps).toHaveLength(requeues.length);
+    steps.forEach((step, i) => expect(step).toBeGreaterThan(i === 0 ? 0 : steps[i - 1]));
+    expect(steps[steps.length - 1]).toBeLessThan(REQUEUE_STEPS);
+    expect([...r.out.matchAll(/train: resuming run (\S+) /g)].map((m) => m[1])).toEqual(steps.map(() => runs[0]));
+    expect(JSON.parse(ws.read('runs/rq/train/checkpoint.json')).step).toBe(REQUEUE_STEPS);
+  }, 900_000);
 });

@@ -14,7 +14,9 @@ slurm sends the time-limit warning up to a minute earlier than --signal asks
 comes at job start. The job script exports AUTOEXP_STOP_AT, the epoch second
 that is really signal_s before the limit; a SIGUSR1 before it is held until
 then, so each attempt trains until its save point instead of stopping after a
-step or two. SIGINT / SIGTERM (and a SIGTERM at the limit itself) act at once.
+step or two. The trainer also stops at that moment by itself: a warning that
+came while the job was still starting (ignored by the job script's trap) is
+not lost. SIGINT / SIGTERM (and a SIGTERM at the limit itself) act at once.
 """
 
 from __future__ import annotations
@@ -47,15 +49,21 @@ def catch_early_signals() -> None:
             pass
 
 
-def held_until(signal_name: str, now: float | None = None) -> float | None:
-    """For a SIGUSR1 that slurm sent early: the epoch second to act at (AUTOEXP_STOP_AT), else None (act now)."""
-    if signal_name != "SIGUSR1":
-        return None
+TIME_LIMIT = "the job's time limit"
+
+
+def job_stop_at() -> float | None:
+    """AUTOEXP_STOP_AT (epoch seconds, set by the slurm job script), or None."""
     try:
-        stop_at = float(os.environ.get(STOP_AT_ENV, ""))
+        return float(os.environ.get(STOP_AT_ENV, ""))
     except ValueError:
         return None
-    return stop_at if stop_at > (time.time() if now is None else now) else None
+
+
+def held_until(signal_name: str, now: float | None = None) -> float | None:
+    """For a SIGUSR1 that slurm sent early: the epoch second to act at (AUTOEXP_STOP_AT), else None (act now)."""
+    stop_at = job_stop_at() if signal_name == "SIGUSR1" else None
+    return stop_at if stop_at is not None and stop_at > (time.time() if now is None else now) else None
 
 
 class TrainingInterrupted(TrainerError):
@@ -72,6 +80,8 @@ class SaveOnInterruptCallback(TrainerCallback):
         self._previous: dict[int, object] = {}
         # A SIGUSR1 slurm sent early: acted on at this epoch second (None: at the next step).
         self.hold_until: float | None = None
+        # Self-timed only in one process: ranks reading their own clocks could stop at different steps.
+        self.stop_at = job_stop_at() if int(os.environ.get("WORLD_SIZE") or 1) == 1 else None
 
     def _received(self, name: str, when: str) -> None:
         self.signal_name, self._first_at = name, time.monotonic()
@@ -92,6 +102,8 @@ class SaveOnInterruptCallback(TrainerCallback):
             # Held early warning, then a real stop (Ctrl-C, the time limit's SIGTERM): save now.
             self._received(name, "")
             return
+        if self.signal_name is not None and name == "SIGUSR1":
+            return  # already stopping: a time-limit warning adds nothing
         if self.signal_name is not None:
             if time.monotonic() - self._first_at < SAME_INTERRUPT_S:
                 return  # the same interruption, passed on by another process
@@ -110,6 +122,9 @@ class SaveOnInterruptCallback(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         if self.hold_until is not None and time.time() >= self.hold_until:
             self.hold_until = None
+        if self.signal_name is None and self.stop_at is not None and time.time() >= self.stop_at:
+            self.signal_name, self._first_at = TIME_LIMIT, time.monotonic()
+            warn(f"{TIME_LIMIT} is near ({STOP_AT_ENV}): saving a checkpoint at this step, then stopping")
         if self.signal_name is not None and self.saved_step is None and self.hold_until is None:
             control.should_save = True
             control.should_training_stop = True

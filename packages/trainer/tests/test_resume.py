@@ -135,6 +135,27 @@ def test_a_held_warning_saves_and_stops_at_the_first_step_after_its_moment(monke
     assert interrupt.held_until("SIGUSR1", now=1.0) is None
 
 
+def test_the_trainer_stops_at_the_jobs_save_point_by_itself_when_the_warning_was_lost(monkeypatch):
+    # slurm's SIGUSR1 can come while the job is still starting, when the job script ignores it.
+    from autoexp_trainer import interrupt
+
+    now = [1000.0]
+    monkeypatch.setattr(interrupt.time, "time", lambda: now[0])
+    monkeypatch.setenv("AUTOEXP_STOP_AT", "1030")
+    cb = interrupt.SaveOnInterruptCallback()
+    state, control = _State(), _Control()
+    cb.on_step_end(None, state, control)
+    assert (control.should_save, cb.signal_name) == (False, None)
+    now[0], state.global_step = 1031.0, 7
+    cb.on_step_end(None, state, control)
+    assert (control.should_save, control.should_training_stop, cb.saved_step) == (True, True, 7)
+    cb._handler(interrupt.signal.SIGUSR1, None)  # the late warning: ignored, not a second signal
+    with pytest.raises(interrupt.TrainingInterrupted, match="time limit.*checkpoint-7"):
+        cb.check(state)
+    monkeypatch.setenv("WORLD_SIZE", "2")  # torchrun: ranks must not decide by their own clocks
+    assert interrupt.SaveOnInterruptCallback().stop_at is None
+
+
 def test_a_warning_whose_moment_never_came_is_not_an_interruption(monkeypatch):
     from autoexp_trainer import interrupt
 

@@ -42,7 +42,10 @@ export function findResumeCandidate(opts: { root: string; experiment: string; co
   // Another experiment's runs in the same folder are never candidates.
   const mine = runs.filter((r) => r.experiment === opts.experiment && isSmokeRun(r) === !!opts.smoke && r.config_hash === opts.configHash);
   const run = newestRun(mine);
-  if (!run) return { candidate: null, note: 'no earlier run with this train config' };
+  if (!run) {
+    const others = runs.filter((r) => r.experiment === opts.experiment && isSmokeRun(r) === !!opts.smoke).length;
+    return { candidate: null, note: others ? `its ${others} earlier run(s) have another train config (train-section hash)` : 'no earlier run with this train config' };
+  }
   if (run.status === 'completed') return { candidate: null, note: `the newest run with this train config (${run.run_id}) completed` };
   let steps: { path: string; step: number }[];
   try {

@@ -19,11 +19,19 @@ export interface ResumePlan {
   line: string;
 }
 
-export function planResume(root: string, exp: ResolvedExperiment, o: { fresh?: boolean; smoke?: boolean }): ResumePlan | null {
+/**
+ * `onFresh` hears why an earlier run of this experiment is not continued (it
+ * completed, has no valid checkpoint ...), so a new run from step 0 is never
+ * unexplained; not called when there is no earlier run at all.
+ */
+export function planResume(root: string, exp: ResolvedExperiment, o: { fresh?: boolean; smoke?: boolean; onFresh?: (why: string) => void }): ResumePlan | null {
   if (o.fresh || o.smoke || exp.config.train.resume === 'never' || exp.config.train.command) return null;
   const found = findResumeCandidate({ root: resolve(root, exp.outputDir), experiment: exp.name, configHash: exp.hashes.train });
   const c = found.candidate;
-  if (!c || !c.run.run_id) return null;
+  if (!c || !c.run.run_id) {
+    if (found.note && !found.note.startsWith('no earlier run')) o.onFresh?.(c ? `run ${c.run.recordPath} has no run_id` : found.note);
+    return null;
+  }
   const rel = (p: string) => relative(root, p) || '.';
   const skipped = c.skipped.map((s) => `; skipped ${rel(s.path)}: ${s.reason}`).join('');
   return {

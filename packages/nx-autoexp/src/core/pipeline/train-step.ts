@@ -124,7 +124,7 @@ async function train(ctx: StepContext, exp: ResolvedExperiment): Promise<TrainRe
   const { workspaceRoot: root, experiment, log } = ctx;
   const smoke = !!ctx.smoke;
   const paths = runPaths(experiment, ctx.smoke);
-  const resume = planResume(root, exp, ctx);
+  const resume = planResume(root, exp, { ...ctx, onFresh: (why) => log(`train: a new run, not resuming: ${why}`) });
   const runId = resume?.runId ?? freeRunId(resolve(root, exp.outputDir), newRunId(exp.hashes.train), smoke);
   const built = ctx.smoke ? applySmoke(buildResolvedConfig(root, exp, runId)) : buildResolvedConfig(root, exp, runId);
   const resolved = withRunControl(built, exp, resume);
