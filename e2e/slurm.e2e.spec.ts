@@ -31,9 +31,10 @@ const inQueue = (id: string): string => spawnSync('squeue', ['-h', '-j', id, '-o
  * every checkpoint is one an interruption saved. Tiny model: its steps are
  * cheap, so startup (~10 s per attempt) and slurm's 1-minute unit set the pace.
  */
-// 2500 steps of the tiny model: 2-3 one-minute attempts on an idle 2-core runner (CI). A loaded box
-// trains far fewer steps per attempt; AUTOEXP_E2E_REQUEUE_STEPS lowers it there (never below 2 attempts' worth).
-const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 2500;
+// The run must outlast one attempt (~35 s of training after start-up) and finish within max_requeue
+// more. 5000 tiny-model steps: an estimated 2-3 attempts on an idle 2-core runner (CI). A box loaded
+// by other work trains far fewer steps per attempt: lower it there with AUTOEXP_E2E_REQUEUE_STEPS.
+const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 5000;
 const REQUEUE_YAML = `model:
   type: seq2seq
   init: random
