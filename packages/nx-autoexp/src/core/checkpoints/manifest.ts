@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
 import { fingerprintCheckpoint } from './fingerprint';
 import { CheckpointManifest, FinderResult, Policy } from './types';
 import { validateCheckpoint } from './validate-checkpoint';
 import { AutoexpError } from '../errors/autoexp-error';
 import { readJsonFile } from '../fs/read-json';
+import { relativePosix } from '../fs/relative-posix';
 
 /**
  * The train target's cached output (docs/architecture.md "Checkpoint
@@ -30,7 +31,7 @@ export interface ManifestOptions {
 export function buildManifest(result: FinderResult, opts: ManifestOptions): CheckpointManifest {
   const sel = result.selected;
   if (!sel || !sel.valid || !sel.kind) throw new ManifestError('no valid checkpoint was selected, so there is nothing to record in a manifest');
-  const rel = relative(resolve(opts.workspaceRoot), sel.path).split(sep).join('/');
+  const rel = relativePosix(resolve(opts.workspaceRoot), sel.path);
   return {
     version: 1,
     experiment: opts.experiment,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import { experimentOfProject, isExperimentName, nxRunCommand } from '../naming/experiment-names';
 import type { ExperimentConfig } from '../config/types';
@@ -17,6 +17,7 @@ import { ItemScorer, trainerItemScorer } from './score-items';
 import type { ExperimentReport, ReportData } from './types';
 import { readJsonObject } from '../fs/read-json';
 import { sha256 } from '../config/hash';
+import { relativePosix } from '../fs/relative-posix';
 
 export interface CollectReportOptions {
   workspaceRoot: string;
@@ -79,7 +80,7 @@ class Collector {
   }
 
   private rel(p: string): string {
-    return relative(this.root, p).split(sep).join('/');
+    return relativePosix(this.root, p);
   }
 
   private references(path: string): Map<string, DevReference> {

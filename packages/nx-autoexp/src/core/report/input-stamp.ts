@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { indexPath } from '../submission/experiment-index';
 import { collectReport } from './collect-report';
 import { sha256 } from '../config/hash';
+import { relativePosix } from '../fs/relative-posix';
 
 function stampOf(path: string): string {
   try {
@@ -28,6 +29,6 @@ export async function reportInputStamp(opts: { workspaceRoot: string; includeSmo
     // A damaged index: the stamp still changes with the index, and the report target says what is wrong.
     problem = `error ${(err as Error).message.split('\n')[0]}\n`;
   }
-  const lines = [...files].sort().map((f) => `${relative(root, f).split(sep).join('/')} ${stampOf(f)}`);
+  const lines = [...files].sort().map((f) => `${relativePosix(root, f)} ${stampOf(f)}`);
   return problem + lines.join('\n');
 }

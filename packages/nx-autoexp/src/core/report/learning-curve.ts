@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TrainerState, metricByStep, readTrainerState } from '../checkpoints/trainer-state';
 import type { CurvePoint, LearningCurve } from './types';
 import { STEP_DIR } from '../checkpoints/discover';
+import { relativePosix } from '../fs/relative-posix';
 
 
 const points = (byStep: Map<number, number>): CurvePoint[] =>
@@ -59,7 +60,7 @@ export function readLearningCurve(workspaceRoot: string, checkpointPath: string)
     return { curve: null, checkpointGone, reason, files: [] };
   }
   const newest = found.reduce((a, b) => ((b.s.global_step ?? -1) > (a.s.global_step ?? -1) ? b : a));
-  const source = relative(root, join(newest.f, 'trainer_state.json')).split(sep).join('/');
+  const source = relativePosix(root, join(newest.f, 'trainer_state.json'));
   const files = found.map((x) => join(x.f, 'trainer_state.json')).sort();
   return { curve: learningCurve(found.map((x) => x.s), source), checkpointGone, files };
 }

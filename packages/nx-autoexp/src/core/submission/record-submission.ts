@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isExperimentName } from '../naming/experiment-names';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
 import { expectKind } from '../fs/expect-kind';
 import { toCsvText } from './csv-io';
@@ -14,11 +14,12 @@ import { sweepLeftovers } from './sweep-leftovers';
 import { submissionTimestamp } from '../time/compact-timestamp';
 import { toolVersions } from './tool-versions';
 import { TrackerRun, formatTrackers } from './trackers';
-import { validateSubmission } from './validate-submission';
+import { ValidateSubmissionOptions, validateSubmission } from './validate-submission';
 import { formatFindings } from './degenerate-check';
 import { baselineSetOf, baselinesPath } from './baselines';
 import type { RougeScores } from '../scores/rouge-scores';
 import { sha256 } from '../config/hash';
+import { relativePosix } from '../fs/relative-posix';
 
 export interface DevScores extends RougeScores {
   /** What `score --json` prints: the metric the score was computed with (the index `metric` column). */
@@ -42,17 +43,10 @@ export interface SubmissionMetadataInput {
   note?: string;
 }
 
-export interface RecordSubmissionOptions {
+/** What validateSubmission checks (predictions, sample, allowEmpty, allowDegenerate, the degenerate checks' inputs), and where it goes. */
+export interface RecordSubmissionOptions extends ValidateSubmissionOptions {
   workspaceRoot: string;
   experiment: string;
-  predictionsPath: string;
-  samplePath: string;
-  allowEmpty?: boolean;
-  /** Submit predictions the degenerate checks refuse; the index `warnings` column still names them. */
-  allowDegenerate?: boolean;
-  /** For the degenerate checks: the test set's dialogues (copy check) and train summary lengths (length check). */
-  dialogues?: Map<string, string>;
-  trainSummaryLengths?: number[];
   metadata: SubmissionMetadataInput;
   now?: Date;
   /** Point prediction/latest_output.csv at this submission (default true). */
@@ -84,7 +78,7 @@ function checkExperimentName(name: string): void {
   }
 }
 
-const rel = (root: string, p: string): string => relative(root, p).split(sep).join('/');
+const rel = relativePosix;
 const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 const get = (obj: unknown, key: string): unknown => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined);
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
