@@ -48,7 +48,7 @@ describe('step runner', () => {
     for (const t of ['train', 'infer', 'submit']) {
       expect(targets[t].executor).toBe('nx:run-commands');
       expect(targets[t].options).toMatchObject({ command: stepCommand(t as 'train'), experiment: 'cmd', runName: 'cmd', smoke: false });
-      expect(targets[t].options.command).toMatch(new RegExp(`^exec node node_modules/@autoexp/nx-autoexp/bin/autoexp.js step ${t} --args-stdin <<'AUTOEXP_NX_ARGS'\n\\{args\\}\nAUTOEXP_NX_ARGS$`));
+      expect(targets[t].options.command).toMatch(new RegExp(`^exec autoexp step ${t} --args-stdin <<'AUTOEXP_NX_ARGS'\n\\{args\\}\nAUTOEXP_NX_ARGS$`));
       expect(targets[t].configurations?.smoke).toMatchObject({ smoke: true, runName: 'cmd/smoke' });
     }
     expectPipelineWorks(ws, 'cmd');

@@ -10,8 +10,9 @@ import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugi
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
 import { ensembleTargets } from './plugin/ensemble-targets';
 import { resolveEnsemble } from './core/ensemble/load-ensemble';
+import { SectionStamps } from './plugin/section-stamps';
+import { Input, PACKAGE_NAME, Step, stepInputs } from './plugin/step-inputs';
 import { readRegularFile } from './core/fs/read-regular-file';
-import { parse as parseYaml } from 'yaml';
 
 export type { AutoexpPluginOptions } from './plugin/target-definitions';
 
@@ -24,46 +25,74 @@ const EXPERIMENT_GLOB = `experiments/*/${EXPERIMENT_FILE}`;
  */
 export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
   EXPERIMENT_GLOB,
-  (configFiles, options, context) =>
-    createNodesFromFiles(
-      (configFile, opts, ctx) => {
-        const root = dirname(configFile);
-        const name = basename(root);
-        const o = resolveOptions(opts);
-        let loaded: ResolvedExperiment[];
-        try {
-          loaded = loadExperimentFolderCached(ctx.workspaceRoot, name);
-        } catch (err) {
-          const targets = experimentTargets(ctx.workspaceRoot, null, name, o, (err as Error).message);
-          // Keep the tags it declares (and its sweep's), so `run-many --projects=tag:x` still selects it and reports the error.
-          const tags = ['autoexp', 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile), name)];
-          return { projects: { [root]: { name: projectOf(name), root, projectType: 'application', tags, targets } } };
-        }
-        const projects: Record<string, ProjectConfiguration> = {};
-        // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
-        if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded);
-        for (const exp of loaded) {
-          const at = exp.sweep ? variantRoot(root, exp) : root;
-          const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];
-          const description = exp.config.description;
-          projects[at] = {
-            name: exp.project,
-            root: at,
-            projectType: 'application',
-            ...targetsOf(ctx.workspaceRoot, exp, o, tags, description),
-          };
-        }
-        return { projects };
-      },
-      configFiles,
-      options,
-      context,
-    ),
+  async (configFiles, options, context) => {
+    const o = resolveOptions(options);
+    // Once per call: what every experiment's targets hash beyond their own config and data.
+    const shared = stepInputs(context.workspaceRoot, context.nxJsonConfiguration, o.trainerProject);
+    const stamps = new SectionStamps(context.workspaceRoot);
+    const build: Build = { root: context.workspaceRoot, o, shared, stamps };
+    try {
+      return await createNodesFromFiles(
+        (configFile, _opts, ctx) => {
+          const root = dirname(configFile);
+          const name = basename(root);
+          let loaded: ResolvedExperiment[];
+          try {
+            loaded = loadExperimentFolderCached(ctx.workspaceRoot, name);
+          } catch (err) {
+            const targets = invalidTargets(build, name, (err as Error).message);
+            // Keep the tags it declares (and its sweep's), so `run-many --projects=tag:x` still selects it and reports the error.
+            const tags = ['autoexp', 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile), name)];
+            return { projects: { [root]: { name: projectOf(name), root, projectType: 'application', tags, targets } } };
+          }
+          const projects: Record<string, ProjectConfiguration> = {};
+          // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
+          if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded);
+          for (const exp of loaded) {
+            const at = exp.sweep ? variantRoot(root, exp) : root;
+            const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];
+            const description = exp.config.description;
+            projects[at] = {
+              name: exp.project,
+              root: at,
+              projectType: 'application',
+              ...targetsOf(build, exp, tags, description),
+            };
+          }
+          return { projects };
+        },
+        configFiles,
+        options,
+        context,
+      );
+    } finally {
+      // Before Nx hashes any task: every target's runtime input reads its experiment's stamp.
+      stamps.writeToDisk();
+    }
+  },
 ];
+
+/** What one createNodes call builds every project with. */
+interface Build {
+  root: string;
+  o: Required<AutoexpPluginOptions>;
+  shared: Record<Step, Input[]>;
+  stamps: SectionStamps;
+}
+
+/** The targets of a config that failed to load; its stamps carry the error, so fixing it re-runs every target. */
+function invalidTargets(b: Build, name: string, message: string) {
+  const invalid = `invalid:${message}`;
+  b.stamps.set(name, { train: invalid, infer: invalid, submit: invalid });
+  return experimentTargets(b.root, null, name, b.o, b.shared);
+}
 
 export const createNodes = createNodesV2;
 
-/** Edges: experiment -> trainer project, -> the project owning its data, -> config (base.yaml). */
+/**
+ * Edges: experiment -> trainer project, -> this plugin's project (when it is one: its code runs
+ * every step), -> the project owning its data, -> config (base.yaml), -> a parent it extends.
+ */
 export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (options, ctx) => {
   const o = resolveOptions(options);
   const deps: RawProjectGraphDependency[] = [];
@@ -85,6 +114,7 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
     let variant = false;
     const targets = new Set<string>();
     if (ctx.projects[o.trainerProject]) targets.add(o.trainerProject);
+    if (ctx.projects[PACKAGE_NAME]) targets.add(PACKAGE_NAME);
     const configOwner = owner('config/base.yaml');
     if (configOwner) targets.add(configOwner);
     try {
@@ -126,21 +156,28 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
  * An experiment's targets, tags and metadata; an ensemble's members are resolved here, and a
  * member that does not exist or a cycle makes it an invalid config (its targets report it when run).
  */
-function targetsOf(root: string, exp: ResolvedExperiment, o: Required<AutoexpPluginOptions>, tags: string[], description: string | undefined): Pick<ProjectConfiguration, 'targets' | 'tags' | 'metadata'> {
-  if (!exp.config.ensemble) return { tags, targets: experimentTargets(root, exp, exp.name, o), metadata: description ? { description } : undefined };
+function targetsOf(b: Build, exp: ResolvedExperiment, tags: string[], description: string | undefined): Pick<ProjectConfiguration, 'targets' | 'tags' | 'metadata'> {
+  const metadata = description ? { description } : undefined;
+  if (!exp.config.ensemble) {
+    b.stamps.set(exp.name, exp.hashes);
+    return { tags, targets: experimentTargets(b.root, exp, exp.name, b.o, b.shared), metadata };
+  }
   try {
-    const resolved = resolveEnsemble(root, exp);
+    const resolved = resolveEnsemble(b.root, exp);
     const ensemble = { method: resolved.method, members: resolved.members.map((m) => m.project) };
-    return { tags, targets: ensembleTargets(root, exp, resolved, o), metadata: { ...(description ? { description } : {}), ensemble } };
+    b.stamps.set(exp.name, exp.hashes);
+    return { tags, targets: ensembleTargets(b.root, exp, resolved, b.o, b.shared), metadata: { ...metadata, ensemble } };
   } catch (err) {
-    return { tags: [...tags, 'invalid-config'], targets: experimentTargets(root, null, exp.name, o, (err as Error).message), metadata: description ? { description } : undefined };
+    return { tags: [...tags, 'invalid-config'], targets: invalidTargets(b, exp.name, (err as Error).message), metadata };
   }
 }
 
 /** Tags of a config that failed validation (with its sweep's tag when it holds one), if its YAML parses at all. */
 function declaredTags(file: string, folder: string): string[] {
   try {
-    const raw = parseYaml(readRegularFile(file).toString('utf8')) as { tags?: unknown; sweep?: unknown } | null;
+    // Loaded on use: only a config that failed to load gets here, and yaml costs every graph computation its require.
+    const { parse } = require('yaml') as typeof import('yaml');
+    const raw = parse(readRegularFile(file).toString('utf8')) as { tags?: unknown; sweep?: unknown } | null;
     const tags = raw?.tags;
     return [...(raw?.sweep !== undefined ? [sweepTag(folder)] : []), ...(Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [])];
   } catch {

@@ -195,8 +195,10 @@ def link_node_modules(root: Path) -> None:
 
 
 def base_nx(root: Path, plugin: bool, plugin_options: dict | None = None) -> None:
-    """package.json, nx.json and config/ from the repo; the plugin entry only where it is measured."""
+    """package.json, its lockfile, nx.json and config/ from the repo; the plugin entry only where it is measured.
+    The lockfile is where Nx finds the npm packages the plugin's targets name as externalDependencies."""
     shutil.copyfile(REPO / "package.json", root / "package.json")
+    shutil.copyfile(REPO / "package-lock.json", root / "package-lock.json")
     nx = json.loads((REPO / "nx.json").read_text())
     nx["$schema"] = "./node_modules/nx/schemas/nx-schema.json"
     if not plugin:

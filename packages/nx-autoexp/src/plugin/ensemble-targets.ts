@@ -1,9 +1,9 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { ResolvedExperiment } from '../core/config/types';
 import type { ResolvedEnsemble } from '../core/ensemble/load-ensemble';
-import { sectionStampInput } from '../core/config/section-stamps';
 import { runPaths } from '../core/pipeline/run-paths';
-import { AutoexpPluginOptions, dataInputs, experimentTargets } from './target-definitions';
+import type { Input, Step } from './step-inputs';
+import { AutoexpPluginOptions, dataInputs, experimentTargets, hashInputCommand } from './target-definitions';
 
 /**
  * The targets of an ensemble experiment: infer and submit, no train. infer
@@ -11,9 +11,9 @@ import { AutoexpPluginOptions, dataInputs, experimentTargets } from './target-de
  * ensembles smoke predictions) and hashes their predictions and dev scores
  * instead of a checkpoint; submit is any experiment's submit.
  */
-export function ensembleTargets(root: string, exp: ResolvedExperiment, ensemble: ResolvedEnsemble, opts: Required<AutoexpPluginOptions>): Record<string, TargetConfiguration> {
+export function ensembleTargets(root: string, exp: ResolvedExperiment, ensemble: ResolvedEnsemble, opts: Required<AutoexpPluginOptions>, shared: Record<Step, Input[]>): Record<string, TargetConfiguration> {
   const name = exp.name;
-  const base = experimentTargets(root, exp, name, opts);
+  const base = experimentTargets(root, exp, name, opts, shared);
   const infer = base[opts.inferTargetName];
   const members = ensemble.members.map((m) => m.project);
   return {
@@ -21,9 +21,9 @@ export function ensembleTargets(root: string, exp: ResolvedExperiment, ensemble:
       ...infer,
       dependsOn: [{ target: opts.inferTargetName, projects: members }],
       inputs: [
-        { input: 'production', projects: opts.trainerProject },
+        ...shared.infer,
         ...dataInputs(root, exp.config, ['dev', 'test', 'test_references']),
-        sectionStampInput(root, name, 'infer'),
+        { runtime: hashInputCommand(root, name, 'infer') },
         { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
         { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
       ],

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExperiment } from '../core/config/load-experiment';
-import { stampPath } from '../core/config/section-stamps';
+import { writeManifest } from '../core/checkpoints/manifest';
 import type { ResolvedExperiment } from '../core/config/types';
-import { ARGS_HEREDOC, checkpointStatusCommand, experimentTargets, resolveOptions, stepCommand } from './target-definitions';
+import { SectionStamps } from './section-stamps';
+import { stepInputs } from './step-inputs';
+import { ARGS_HEREDOC, HASH_INPUT_BIN, experimentTargets, hashInputCommand, resolveOptions, stepCommand } from './target-definitions';
 
 // What Nx is told about each experiment's targets: their cache inputs, order, outputs and commands.
 // A wrong input here is a stale cache hit (or a needless retrain) that no error ever shows.
@@ -24,16 +26,31 @@ const load = (extra = ''): ResolvedExperiment => {
   if (extra) writeFileSync(join(root, 'experiments', 'demo', 'experiment.yaml'), `${readFileSync(join(REPO, 'experiments', 'demo', 'experiment.yaml'), 'utf8')}\n${extra}`);
   return loadExperiment(root, 'demo');
 };
-const targetsOf = (exp: ResolvedExperiment | null, options = {}) => experimentTargets(root, exp, 'demo', resolveOptions(options));
+const SHARED = { train: [{ input: 'trainerTraining', projects: 'trainer' }], infer: [{ input: 'trainerPrediction', projects: 'trainer' }], submit: [{ input: 'submissionCode', projects: 'p' }] };
+const targetsOf = (exp: ResolvedExperiment | null, options = {}) => experimentTargets(root, exp, 'demo', resolveOptions(options), SHARED);
+/** A runtime input run as Nx runs it: from the workspace root, the package's bin where the workspace's node_modules has it. */
+const runInput = (cmd: string) => {
+  mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
+  if (!existsSync(join(root, HASH_INPUT_BIN))) symlinkSync(join(REPO, 'packages', 'nx-autoexp', 'bin', 'hash-input.sh'), join(root, HASH_INPUT_BIN));
+  return spawnSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8' }).stdout;
+};
+const stamp = (exp: ResolvedExperiment) => {
+  const s = new SectionStamps(root);
+  s.set('demo', exp.hashes);
+  s.writeToDisk();
+};
 const files = (inputs: unknown[]) => inputs.filter((i): i is string => typeof i === 'string');
 const runtimes = (inputs: unknown[]) => inputs.flatMap((i) => (typeof i === 'object' && i && 'runtime' in i ? [(i as { runtime: string }).runtime] : []));
 
 describe('experimentTargets', () => {
-  it('train hashes the trainer, its own config section and train/dev data only', () => {
-    const t = targetsOf(load()).train;
-    expect(t.inputs).toContainEqual({ input: 'production', projects: 'trainer' });
+  it('train hashes the shared train inputs, its own config section and train/dev data only', () => {
+    const exp = load();
+    const t = targetsOf(exp).train;
+    expect(t.inputs![0]).toEqual({ input: 'trainerTraining', projects: 'trainer' });
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/train.csv', '{workspaceRoot}/data/sample/dev.csv']);
-    expect(runtimes(t.inputs!)).toEqual([expect.stringMatching(/^grep '\^train ' '?\.nx\/workspace-data\/autoexp\/demo\.hash'? /)]);
+    expect(runtimes(t.inputs!)).toEqual([`sh ${HASH_INPUT_BIN} train '.nx/workspace-data/autoexp/demo.hash'`]);
+    stamp(exp);
+    expect(runInput(runtimes(t.inputs!)[0])).toBe(`train ${exp.hashes.train}\n`);
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/train']);
     expect(t.cache).toBe(true);
     expect(t.dependsOn).toBeUndefined();
@@ -43,34 +60,35 @@ describe('experimentTargets', () => {
     const exp = load();
     const t = targetsOf(exp).infer;
     expect(t.dependsOn).toEqual(['train']);
-    expect(t.inputs).toContainEqual({ input: 'production', projects: 'trainer' });
+    expect(t.inputs![0]).toEqual({ input: 'trainerPrediction', projects: 'trainer' });
     expect(t.inputs).toContainEqual({ dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false });
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/dev.csv', '{workspaceRoot}/data/sample/test.csv']);
     const [runtime] = runtimes(t.inputs!);
-    // Run as Nx runs it: the infer section's stamp line, then the (absent) full-run manifest.
-    const out = spawnSync('sh', ['-c', runtime], { cwd: root, encoding: 'utf8' }).stdout;
-    expect(out).toBe(`infer ${exp.hashes.infer}\nruns/demo/train/checkpoint.json none\n`);
+    // Run as Nx runs it: the infer section's stamp line, then the (absent) full-run manifest; no JSON read by the shell.
+    stamp(exp);
+    expect(runInput(runtime)).toBe(`infer ${exp.hashes.infer}\nruns/demo/train/checkpoint.json none\n`);
+    expect(runtime).toBe(`sh ${HASH_INPUT_BIN} infer '.nx/workspace-data/autoexp/demo.hash' 'runs/demo/train/checkpoint.json'`);
     expect(runtime).not.toContain('smoke'); // the smoke manifest must not invalidate the full infer
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/infer']);
   });
 
-  it('submit follows infer: predictions, dev score, its section and the sample; not the trainer', () => {
+  it('submit follows infer: predictions, dev score, its section, the sample and the submission code; not the trainer', () => {
     const t = targetsOf(load()).submit;
     expect(t.dependsOn).toEqual(['infer']);
-    expect(t.inputs).not.toContainEqual({ input: 'production', projects: 'trainer' });
+    expect(t.inputs![0]).toEqual({ input: 'submissionCode', projects: 'p' });
+    expect(JSON.stringify(t.inputs)).not.toContain('trainer');
     expect(t.inputs).toEqual(expect.arrayContaining([
       { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
       { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
     ]));
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/sample_submission.csv']);
-    expect(runtimes(t.inputs!)).toEqual([expect.stringContaining("grep '^submit '")]);
+    expect(runtimes(t.inputs!)).toEqual([`sh ${HASH_INPUT_BIN} submit '.nx/workspace-data/autoexp/demo.hash'`]);
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/submit']);
   });
 
-  it('writes the section stamps each target reads, one line per section', () => {
-    const exp = load();
-    targetsOf(exp);
-    expect(readFileSync(stampPath(root, 'demo'), 'utf8')).toBe(`train ${exp.hashes.train}\ninfer ${exp.hashes.infer}\nsubmit ${exp.hashes.submit}\n`);
+  it('building targets writes nothing (the plugin writes the stamps once, plugin.spec.ts)', () => {
+    targetsOf(load());
+    expect(existsSync(join(root, '.nx'))).toBe(false);
   });
 
   it('the smoke configuration has its own run folder (own cache entries) and never updates latest', () => {
@@ -86,9 +104,9 @@ describe('experimentTargets', () => {
     try {
       const t = targetsOf(load(`data:\n  dir: ${JSON.stringify(outside)}\n  train: "train (1).csv"\n`)).train;
       expect(files(t.inputs!)).toEqual([]);
-      const [stamp] = runtimes(t.inputs!).filter((r) => r.includes(' stamp '));
-      expect(stamp.startsWith('node node_modules/@autoexp/nx-autoexp/bin/autoexp.js stamp ')).toBe(true);
-      expect(stamp).toContain(`'${join(outside, 'train (1).csv').replace(/'/g, `'\\''`)}'`);
+      const [stampCmd] = runtimes(t.inputs!).filter((r) => r.includes(' stamp '));
+      expect(stampCmd.startsWith('node node_modules/.bin/autoexp stamp ')).toBe(true);
+      expect(stampCmd).toContain(`'${join(outside, 'train (1).csv').replace(/'/g, `'\\''`)}'`);
       const inside = targetsOf(load('data:\n  train: "train[1].csv"\n')).train;
       expect(files(inside.inputs!)).toEqual(['{workspaceRoot}/data/sample/dev.csv']);
       expect(runtimes(inside.inputs!).some((r) => r.includes('train[1].csv'))).toBe(true);
@@ -112,12 +130,16 @@ describe('experimentTargets', () => {
     expect(Object.keys(cmd.options).sort()).toEqual(['command', 'experiment', 'runName', 'smoke']);
   });
 
-  it('every target is cached, tagged as an autoexp target and described for nx show project / Nx Console', () => {
+  it('every target is cached, tagged as an autoexp target, described and helped for nx show project / Nx Console', () => {
     const t = targetsOf(load());
     for (const [name, target] of Object.entries(t)) {
       expect([name, target.cache]).toEqual([name, true]);
       expect([name, target.metadata?.technologies]).toEqual([name, ['autoexp']]);
+      expect([name, target.metadata?.help?.command]).toEqual([name, `npx autoexp step ${name} --help`]);
     }
+    expect(t.train.metadata?.help?.example).toEqual({ options: { fresh: true } });
+    expect(t.infer.metadata?.help?.example).toEqual({ options: { strategy: 'fast' } });
+    expect(t.submit.metadata?.help?.example).toEqual({ args: ['--configuration=smoke', '--latest'] });
     expect(t.train.metadata?.description).toMatch(/^Train demo: .*runs\/demo\/train\/checkpoint\.json/);
     expect(t.infer.metadata?.description).toMatch(/^Generate summaries .*runs\/demo\/infer\/predictions/);
     expect(t.submit.metadata?.description).toMatch(/^Validate test predictions against sample_submission\.csv/);
@@ -126,48 +148,58 @@ describe('experimentTargets', () => {
   it('options default to train/infer/submit, the trainer project and the command runner', () => {
     expect(resolveOptions(undefined)).toEqual({ trainTargetName: 'train', inferTargetName: 'infer', submitTargetName: 'submit', trainerProject: 'trainer', stepRunner: 'command' });
     expect(resolveOptions({ trainerProject: 'py' })).toMatchObject({ trainerProject: 'py', trainTargetName: 'train', stepRunner: 'command' });
-    expect(targetsOf(load(), { trainerProject: 'py' }).train.inputs).toContainEqual({ input: 'production', projects: 'py' });
+    // The trainer's named inputs are evaluated in the configured trainer project; without them in nx.json, its production files.
+    expect(stepInputs(root, { namedInputs: { trainerTraining: ['x'] } }, 'py').train[0]).toEqual({ input: 'trainerTraining', projects: 'py' });
+    expect(stepInputs(root, {}, 'py').infer[0]).toEqual({ input: 'production', projects: 'py' });
   });
 
-  it('an invalid config still gets targets, whose stamps carry the error (so fixing it re-runs them)', () => {
+  it('an invalid config still gets its three targets, with the shared inputs and no data inputs', () => {
     const t = targetsOf(null);
     expect(Object.keys(t)).toEqual(['train', 'infer', 'submit']);
-    expect(readFileSync(stampPath(root, 'demo'), 'utf8')).toBe('train invalid:undefined\ninfer invalid:undefined\nsubmit invalid:undefined\n');
+    expect(files(t.train.inputs!)).toEqual([]);
+    expect(t.train.inputs![0]).toEqual(SHARED.train[0]);
   });
 });
 
 describe('stepCommand', () => {
   it('passes the forwarded options through a quoted here-document that sh does not expand', () => {
     const line = stepCommand('train').replace('{args}', '--strategy=$(touch pwned) `touch pwned2`');
-    const r = spawnSync('sh', ['-c', line.replace(/^exec node \S+ step train --args-stdin/, 'cat')], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', line.replace(/^exec autoexp step train --args-stdin/, 'cat')], { cwd: root, encoding: 'utf8' });
     expect(r.stdout).toBe('--strategy=$(touch pwned) `touch pwned2`\n');
     expect(spawnSync('ls', [root], { encoding: 'utf8' }).stdout).not.toMatch(/pwned/);
     expect(ARGS_HEREDOC).toMatch(/^[A-Z_]{8,}$/); // a word no option value is likely to be on a line of its own
-    expect(stepCommand('submit')).toBe(`exec node node_modules/@autoexp/nx-autoexp/bin/autoexp.js step submit --args-stdin <<'${ARGS_HEREDOC}'\n{args}\n${ARGS_HEREDOC}`);
+    // Plain `autoexp`: run-commands puts node_modules/.bin (the package's bin) on PATH.
+    expect(stepCommand('submit')).toBe(`exec autoexp step submit --args-stdin <<'${ARGS_HEREDOC}'\n{args}\n${ARGS_HEREDOC}`);
   });
 });
 
-describe('checkpointStatusCommand', () => {
-  const status = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8' }).stdout;
-
-  it('changes when the checkpoint the manifest names is deleted, or its weights change, also through a symlink', () => {
+describe('hashInputCommand (bin/hash-input.sh)', () => {
+  it("prints the section's stamp line, then the manifest and the listing of the checkpoint it names: changes when that checkpoint is deleted or its weights change, also through a symlink", () => {
     const ckpt = join(root, 'outputs', 'store', 'checkpoint-20');
     mkdirSync(ckpt, { recursive: true });
     writeFileSync(join(ckpt, 'model.safetensors'), 'v1');
     symlinkSync(ckpt, join(root, 'outputs', 'store', 'best'));
     mkdirSync(join(root, 'runs', 'demo', 'train'), { recursive: true });
-    writeFileSync(join(root, 'runs', 'demo', 'train', 'checkpoint.json'), JSON.stringify({ path: join(root, 'outputs', 'store', 'best'), step: 20 }, null, 2));
-    const cmd = checkpointStatusCommand(['runs/demo/train/checkpoint.json']);
+    const manifest = { version: 1 as const, experiment: 'demo', path: 'outputs/store/best', step: 20, kind: 'full' as const, policy: 'best' as const, reason: 'test', metric: null, fingerprint: 'sha256:x', run_id: null, config_hash: null };
+    writeManifest(join(root, 'runs', 'demo', 'train', 'checkpoint.json'), manifest);
+    const s = new SectionStamps(root);
+    s.set('demo', { train: 't', infer: 'i', submit: 's' });
+    s.writeToDisk();
+    const cmd = hashInputCommand(root, 'demo', 'infer', 'runs/demo/train/checkpoint.json');
 
-    const first = status(cmd);
+    const first = runInput(cmd);
+    expect(first.startsWith('infer i\n{\n')).toBe(true);
+    expect(first).toContain('checkpoint outputs/store/best\n');
     expect(first).toContain('model.safetensors');
-    expect(status(cmd)).toBe(first); // stable while nothing changes
+    expect(runInput(cmd)).toBe(first); // stable while nothing changes
     writeFileSync(join(ckpt, 'model.safetensors'), 'version 2');
-    const second = status(cmd);
+    const second = runInput(cmd);
     expect(second).not.toBe(first);
     rmSync(ckpt, { recursive: true });
-    expect(status(cmd)).not.toBe(second);
+    expect(runInput(cmd)).not.toBe(second);
     rmSync(join(root, 'runs'), { recursive: true });
-    expect(status(cmd)).toBe('runs/demo/train/checkpoint.json none\n');
+    expect(runInput(cmd)).toBe('infer i\nruns/demo/train/checkpoint.json none\n');
+    rmSync(join(root, '.nx'), { recursive: true });
+    expect(runInput(hashInputCommand(root, 'demo', 'train'))).toBe('train missing\n');
   });
 });

@@ -41,6 +41,20 @@ describe('autoexp step: usage', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^usage: autoexp step train\|infer\|submit/);
   });
+
+  it.each([
+    ['train', '--fresh', ['--strategy', '--latest']],
+    ['infer', '--strategy NAME', ['--fresh', '--latest']],
+    ['submit', '--latest', ['--fresh', '--strategy']],
+  ])('%s --help (what metadata.help runs) lists that step\'s own options and an example, not the others\'', async (name, own, others) => {
+    const r = await step(name, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^usage: autoexp step ${name} --experiment NAME`));
+    expect(r.out).toContain(own);
+    expect(r.out).toContain('--smoke');
+    expect(r.out).toMatch(new RegExp(`example: npx nx run exp-demo:${name}`));
+    for (const o of others) expect(r.out).not.toContain(o);
+  });
 });
 
 describe('autoexp step: a failing step', () => {

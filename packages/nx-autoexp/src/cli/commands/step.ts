@@ -6,30 +6,49 @@ import { runPipelineStep } from '../../core/pipeline/run-pipeline-step';
 import type { StepContext } from '../../core/pipeline/train-step';
 import { CliIO, UserError } from '../io';
 
-const HELP = `usage: autoexp step train|infer|submit --experiment NAME [options]
-
-Runs one pipeline step of experiments/<NAME>/experiment.yaml in the current
-workspace: what the inferred Nx targets run (npx nx run exp-<NAME>:<step>),
-so use nx to get caching and the train -> infer -> submit order.
-
-options:
-  --experiment NAME      folder name under experiments/ (required)
-  --smoke[=true|false]   smoke run: a few steps on a small slice (nx: -c smoke)
-  --runName NAME         set by the plugin (outputs live in runs/<runName>/); checked, not needed
-  --strategy NAME        infer: run only this inference strategy
-  --latest[=true|false]  submit, smoke only: also update prediction/latest_output.csv
-  --fresh[=true|false]   train: start a new run even when an interrupted one could be resumed
-  --trainTarget NAME, --inferTarget NAME, --submitTarget NAME
-                         set by the plugin when nx.json renames the targets: the
-                         names the hints use (default train, infer, submit)
-  --args-stdin           also read options from stdin, split by POSIX quoting without
-                         any expansion (how the nx targets pass what nx forwards)
-
-exit: 0 done, 1 the step failed (the reason is printed and recorded for
-\`autoexp leaderboard\`), 2 bad usage.`;
-
 const STEPS = ['train', 'infer', 'submit'] as const;
 type Step = (typeof STEPS)[number];
+
+/** Options only one step takes (the rest are common); also what `nx show project` / Nx Console point at (metadata.help). */
+const STEP_OPTIONS: Record<Step, string[]> = {
+  train: ['  --fresh[=true|false]   start a new run even when an interrupted one could be resumed'],
+  infer: ['  --strategy NAME        run only this inference strategy (a name under infer.strategies)'],
+  submit: ['  --latest[=true|false]  smoke only: also update prediction/latest_output.csv'],
+};
+const EXAMPLES: Record<Step, string> = {
+  train: 'npx nx run exp-demo:train --fresh        npx nx run exp-demo:train -c smoke',
+  infer: 'npx nx run exp-demo:infer --strategy=fast',
+  submit: 'npx nx run exp-demo:submit -c smoke --latest',
+};
+
+function help(step?: Step): string {
+  const steps = step ? [step] : STEPS;
+  return [
+    `usage: autoexp step ${step ?? 'train|infer|submit'} --experiment NAME [options]`,
+    '',
+    'Runs one pipeline step of experiments/<NAME>/experiment.yaml in the current',
+    `workspace: what the inferred Nx targets run (npx nx run exp-<NAME>:${step ?? '<step>'}),`,
+    'so use nx to get caching and the train -> infer -> submit order; options',
+    'given to nx run are passed on.',
+    '',
+    'options:',
+    '  --experiment NAME      folder name under experiments/ (required)',
+    '  --smoke[=true|false]   smoke run: a few steps on a small slice (nx: -c smoke)',
+    '  --runName NAME         set by the plugin (outputs live in runs/<runName>/); checked, not needed',
+    '  --trainTarget NAME, --inferTarget NAME, --submitTarget NAME',
+    '                         set by the plugin when nx.json renames the targets: the',
+    '                         names the hints use (default train, infer, submit)',
+    ...steps.flatMap((s) => STEP_OPTIONS[s].map((o) => (step ? o : `${o} (${s})`))),
+    '  --args-stdin           also read options from stdin, split by POSIX quoting without',
+    '                         any expansion (how the nx targets pass what nx forwards)',
+    '',
+    `example: ${steps.map((s) => EXAMPLES[s]).join('\n         ')}`,
+    '',
+    'exit: 0 done, 1 the step failed (the reason is printed and recorded for',
+    '`autoexp leaderboard`), 2 bad usage.',
+  ].join('\n');
+}
+
 const FLAGS = ['smoke', 'latest', 'fresh', 'help'];
 
 /** Nx's run-commands forwards options as --key=value, so flags arrive as --smoke=false; a person types --smoke. */
@@ -84,12 +103,13 @@ export default async function step(argv: string[], io: CliIO, readStdin: () => s
       help: { type: 'string' },
     },
   });
+  const name = positionals[0] as Step;
+  const known = positionals.length === 1 && STEPS.includes(name);
   if (flagValue('help', values.help)) {
-    io.stdout(HELP);
+    io.stdout(help(known ? name : undefined));
     return 0;
   }
-  const name = positionals[0] as Step;
-  if (positionals.length !== 1 || !STEPS.includes(name)) throw new UserError(`expected one step (train, infer or submit), got ${positionals.join(' ') || 'none'}\n\n${HELP}`, 2);
+  if (!known) throw new UserError(`expected one step (train, infer or submit), got ${positionals.join(' ') || 'none'}\n\n${help()}`, 2);
   const experiment = values.experiment;
   if (!experiment) throw new UserError('--experiment NAME is required (the folder under experiments/)', 2);
   const smoke = flagValue('smoke', values.smoke);

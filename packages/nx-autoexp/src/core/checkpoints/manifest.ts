@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { writeJsonAtomic } from '../fs/atomic-write';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { stageAll } from '../fs/atomic-write';
 import { fingerprintCheckpoint } from './fingerprint';
 import { CheckpointManifest, FinderResult, Policy } from './types';
 import { validateCheckpoint } from './validate-checkpoint';
@@ -47,8 +47,20 @@ export function buildManifest(result: FinderResult, opts: ManifestOptions): Chec
   };
 }
 
+/**
+ * The pointer beside a manifest: one line, the manifest's checkpoint folder,
+ * for readers that do not parse JSON (the infer target's Nx runtime input,
+ * bin/hash-input.sh, which Nx runs on every hash).
+ */
+export const manifestPointerPath = (manifestPath: string): string => join(dirname(manifestPath), 'checkpoint.path');
+
+/** The manifest and its pointer, both staged before either is renamed into place, so they never disagree. */
 export function writeManifest(path: string, manifest: CheckpointManifest): void {
-  writeJsonAtomic(path, manifest);
+  const staged = stageAll([
+    { path: manifestPointerPath(path), data: `${manifest.path}\n` },
+    { path, data: JSON.stringify(manifest, null, 2) + '\n' },
+  ]);
+  for (const f of staged) f.commit();
 }
 
 const POLICIES = new Set(['best', 'latest', 'path']);

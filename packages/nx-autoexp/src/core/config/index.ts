@@ -7,4 +7,3 @@ export * from './resolved-config';
 export * from './schema';
 export * from './types';
 export * from './experiment-cache';
-export * from './section-stamps';

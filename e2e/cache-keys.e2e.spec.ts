@@ -1,0 +1,71 @@
+/**
+ * Issue 17: each target's cache key holds what changes its output and nothing
+ * else (docs/architecture.md "What re-runs what"), with real nx on stand-in
+ * trainer/predictor commands (seconds, not a training).
+ */
+import { addExperiment, standInYaml } from './faults/support';
+import { Workspace, taskCached, taskRan } from './workspace';
+
+const TASKS = ['exp-k:train', 'exp-k:infer', 'exp-k:submit'];
+const inputs = (ws: Workspace, task: string) => {
+  const r = ws.nx('show', 'target', 'inputs', task, '--json');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.out.slice(r.out.indexOf('{'), r.out.lastIndexOf('}') + 1)) as { files: string[]; external?: string[]; runtime?: string[] };
+};
+
+describe('cache keys', () => {
+  const ws = new Workspace('cache-keys');
+  addExperiment(ws, 'k', standInYaml());
+  ws.git('add', '-A');
+  ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'k');
+
+  /** Runs the pipeline; which of train/infer/submit ran (the rest must be cache hits). */
+  const submit = (): string[] => {
+    const r = ws.nx('run', 'exp-k:submit');
+    expect(r.code).toBe(0);
+    for (const t of TASKS) expect([t, taskRan(r.out, t) || taskCached(r.out, t)]).toEqual([t, true]);
+    return TASKS.filter((t) => taskRan(r.out, t)).map((t) => t.split(':')[1]);
+  };
+  const appendComment = (rel: string, comment: string) => ws.edit(rel, (t) => `${t}\n${comment}\n`);
+
+  it('what the done-when names: submit hashes the submission code; train neither the trainer README nor predict-only code, and no AllExternalDependencies', () => {
+    const submitInputs = inputs(ws, 'exp-k:submit');
+    expect(submitInputs.files).toContain('packages/nx-autoexp/src/core/submission/validate-submission.ts');
+    expect(submitInputs.files.filter((f) => f.startsWith('packages/trainer/'))).toEqual([]);
+    const train = inputs(ws, 'exp-k:train');
+    expect(train.files).toContain('packages/trainer/autoexp_trainer/training.py');
+    expect(train.files).toContain('tools/python-constraints.txt');
+    expect(train.files).not.toContain('packages/trainer/README.md');
+    expect(train.files).not.toContain('packages/trainer/autoexp_trainer/commands/predict.py');
+    expect(train.files.filter((f) => f.startsWith('packages/nx-autoexp/'))).toEqual([]);
+    expect(train.external).toContain('npm:execa');
+    expect(train.external).not.toContain('AllExternalDependencies');
+    expect(train.external).not.toContain('npm:csv-parse'); // only the submit/infer steps read CSVs
+    expect(inputs(ws, 'exp-k:infer').files).toContain('packages/trainer/autoexp_trainer/commands/predict.py');
+  });
+
+  it('the first run runs all three; unchanged, all three are cache hits', () => {
+    expect(submit()).toEqual(['train', 'infer', 'submit']);
+    expect(submit()).toEqual([]);
+  });
+
+  it("an edit to the trainer's README is a cache hit everywhere", () => {
+    appendComment('packages/trainer/README.md', 'A new paragraph.');
+    expect(submit()).toEqual([]);
+  });
+
+  it('an edit to the submission validation code re-runs submit only', () => {
+    appendComment('packages/nx-autoexp/src/core/submission/validate-submission.ts', '// reviewed');
+    expect(submit()).toEqual(['submit']);
+  });
+
+  it('an edit to predict-only trainer code re-runs infer, not train (same predictions: submit stays a hit)', () => {
+    appendComment('packages/trainer/autoexp_trainer/commands/predict.py', '# reviewed');
+    expect(submit()).toEqual(['infer']);
+  });
+
+  it('an edit to the training code re-runs train, and what follows from its new checkpoint', () => {
+    appendComment('packages/trainer/autoexp_trainer/training.py', '# reviewed');
+    expect(submit()).toEqual(expect.arrayContaining(['train', 'infer']));
+  });
+});
