@@ -6,7 +6,9 @@ orchestration benchmark's stand-in experiments), Nx daemon off:
     nx graph --file=graph.json       project-graph creation, written to a file
     nx show projects --affected      after one experiment.yaml changed (must list only that one)
 
-and the plugin's createNodes cost per experiment measured directly
+the same on one sweep file of as many variants (experiments/sweep/experiment.yaml,
+`sweep: {grid: {train.seed: [1..N]}}`, plus one plain experiment that carries
+the one-time costs), and the plugin's createNodes cost per experiment measured directly
 (create-nodes.js: the compiled createNodesV2 over the 1,000 files with the
 context Nx passes; cold = first parse in a process, warm = the in-process
 parsed-config cache). As a baseline the same commands run on a workspace of
@@ -33,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "orchestration"))
 from benchlib import REPO, bench_env, machine, median, must, stamp, table, timed  # noqa: E402
-from generate import commit, exp_name, generate  # noqa: E402
+from generate import commit, exp_name, generate, plugin_experiment, python_exe  # noqa: E402
 
 GOAL_MS = 2.0
 
@@ -42,7 +44,18 @@ def nx(root: Path, *args: str):
     return must(timed([str(root / "node_modules/.bin/nx"), *args], root, bench_env(NX_DAEMON="false")), f"nx {' '.join(args)}")
 
 
-def measure(root: Path, runs: int, n: int) -> dict[str, dict[str, float]]:
+def make_sweep(root: Path, n: int) -> None:
+    """The plugin workspace with its N experiment files replaced by one sweep of N variants (and one plain experiment)."""
+    generate("plugin", root, 1)
+    text = plugin_experiment(python_exe(), "sweep")
+    seeds = ", ".join(str(i) for i in range(1, n + 1))
+    sweep = root / "experiments" / "sweep" / "experiment.yaml"
+    sweep.parent.mkdir(parents=True)
+    sweep.write_text(text + f"sweep:\n  max_variants: {n}\n  grid:\n    train.seed: [{seeds}]\n")
+    commit(root, "one sweep")
+
+
+def measure(root: Path, runs: int, n: int, affected: bool = True) -> dict[str, dict[str, float]]:
     """Cold (no .nx/workspace-data) and the median of the next runs, per command."""
     out: dict[str, dict[str, float]] = {}
     commands = {
@@ -60,6 +73,8 @@ def measure(root: Path, runs: int, n: int) -> dict[str, dict[str, float]]:
             if listed < n:
                 raise SystemExit(f"nx show projects listed {listed} projects, expected at least {n}")
         out[label] = {"cold": times[0], "warm": median(times[1:])}
+    if not affected:
+        return out
     # One change: a new learning rate for the first experiment (uncommitted; base = main).
     f = root / "experiments" / exp_name(1) / "experiment.yaml"
     f.write_text(f.read_text().replace("learning_rate: 0.001", "learning_rate: 0.002"))
@@ -104,6 +119,19 @@ def main() -> None:
         if direct["invalid"]:
             raise SystemExit(f"{direct['invalid']} generated experiments were invalid configs")
         plugin = measure(plugin_ws, a.runs, n)
+        sweep_ws = work / "sweep"
+        make_sweep(sweep_ws, n)
+        sweep_cmd = ["node", str(HERE / "create-nodes.js"), str(sweep_ws), "--warm-runs", "5", *extra]
+        if a.plugin:
+            nx_json = json.loads((sweep_ws / "nx.json").read_text())
+            nx_json["plugins"] = [{"plugin": str(a.plugin.resolve() / "plugin.js"), "options": {}}]
+            (sweep_ws / "nx.json").write_text(json.dumps(nx_json, indent=2))
+            commit(sweep_ws, "plugin under test")
+        sweep_direct = json.loads(must(timed(sweep_cmd, sweep_ws, bench_env()), "create-nodes.js (sweep)").out.strip().splitlines()[-1])
+        sweep_again = json.loads(must(timed(sweep_cmd, sweep_ws, bench_env()), "create-nodes.js (sweep)").out.strip().splitlines()[-1])
+        if sweep_direct["invalid"] or sweep_direct["cold_projects"] != n:
+            raise SystemExit(f"the sweep gave {sweep_direct['cold_projects']} projects ({sweep_direct['invalid']} invalid), expected {n}")
+        sweep = measure(sweep_ws, a.runs, n, affected=False)
         base = None
         if not a.no_baseline:
             base_ws = work / "plain"
@@ -133,6 +161,19 @@ def main() -> None:
             ["new process, configs unchanged, per experiment", f"{again['cold_ms_per_experiment']:.3f} ms (+ {again['first_call_ms']:.0f} ms first experiment)"],
             ["warm (in-process cache), per experiment", f"{warm:.4f} ms"],
             ["createDependencies, all", f"{direct['create_dependencies_ms']:.0f} ms ({direct['dependencies']} edges)"],
+        ],
+    ))
+    print()
+    sc = sweep_direct["cold_ms_per_project"]
+    print(table(
+        [f"one sweep file of {n} variants", "value", f"{n} experiment files"],
+        [
+            ["projects from the sweep file", str(sweep_direct["cold_projects"]), str(direct["experiments"])],
+            ["cold (first parse), per variant / experiment", f"{sc:.3f} ms ({'under' if sc < GOAL_MS else 'OVER'} the {GOAL_MS:g} ms goal)", f"{cold:.3f} ms"],
+            ["new process, config unchanged, per variant / experiment", f"{sweep_again['cold_ms_per_project']:.3f} ms", f"{again['cold_ms_per_experiment']:.3f} ms"],
+            ["warm (in-process cache), per variant / experiment", f"{sweep_direct['warm_ms_per_project']:.4f} ms", f"{warm:.4f} ms"],
+            ["createDependencies, all", f"{sweep_direct['create_dependencies_ms']:.0f} ms ({sweep_direct['dependencies']} edges)", f"{direct['create_dependencies_ms']:.0f} ms"],
+            *[[f"{label}: cold / warm s", f"{sweep[label]['cold']:.2f} / {sweep[label]['warm']:.2f}", f"{plugin[label]['cold']:.2f} / {plugin[label]['warm']:.2f}"] for label in sweep],
         ],
     ))
 

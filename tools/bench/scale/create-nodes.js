@@ -5,7 +5,8 @@
  * Nx passes, in one process: the first call is cold (nothing parsed yet,
  * schema compiled on first use), the next ones warm (the parsed-config cache
  * of core/config/experiment-cache.ts). The first experiment is timed alone:
- * it carries the one-time costs (schema compile). Prints one JSON line.
+ * it carries the one-time costs (schema compile). Per-project figures count
+ * what the files yield (a sweep file is many projects). Prints one JSON line.
  *
  *   node tools/bench/scale/create-nodes.js WORKSPACE_ROOT [--warm-runs 3] [--plugin path/to/dist]
  */
@@ -51,6 +52,9 @@ function projectsOf(results) {
   return projects;
 }
 
+/** Projects with targets that the results hold (a sweep's target-less anchor node is not one). */
+const experimentProjects = (results) => results.reduce((n, [, r]) => n + Object.values(r.projects ?? {}).filter((p) => Object.keys(p.targets ?? {}).length).length, 0);
+
 (async () => {
   // The first experiment alone carries the one-time costs (schema compile, first reads).
   const first = await timeCreateNodes(files.slice(0, 1));
@@ -77,8 +81,11 @@ function projectsOf(results) {
       first_call_ms: +first.ms.toFixed(1),
       cold_ms: +cold.ms.toFixed(1),
       cold_ms_per_experiment: +(cold.ms / Math.max(1, n - 1)).toFixed(3),
+      cold_projects: experimentProjects(cold.results),
+      cold_ms_per_project: +(cold.ms / Math.max(1, experimentProjects(cold.results))).toFixed(3),
       warm_ms: warm.map((m) => +m.toFixed(1)),
       warm_ms_per_experiment: +(median(warm) / n).toFixed(4),
+      warm_ms_per_project: +(median(warm) / Math.max(1, experimentProjects(all ?? []))).toFixed(4),
       create_dependencies_ms: +depsMs.toFixed(1),
       dependencies: deps.length,
     }),

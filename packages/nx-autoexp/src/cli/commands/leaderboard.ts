@@ -76,7 +76,7 @@ function table(rows: (LeaderboardRow | BaselineRow)[], lb: { public: boolean; pr
   // Seed groups (sweep variants differing only in sweep.group_by): the column appears once a shown row has one.
   const grouped = rows.some((r) => !('baseline' in r) && r.group);
   const head = ['#', 'experiment', 'score', ...extra, 'R1', 'R2', 'RL', 'step', 'strategy', 'when', ...(grouped ? ['group: mean ± std (n)'] : [])];
-  const body = rows.map((r) => 'baseline' in r ? ['-', r.experiment, x100(r.score), ...extra.map(() => '-'), x100(r.rouge1), x100(r.rouge2), x100(r.rougeL), '-', '-', ''] : [
+  const body = rows.map((r) => 'baseline' in r ? ['-', r.experiment, x100(r.score), ...extra.map(() => '-'), x100(r.rouge1), x100(r.rouge2), x100(r.rougeL), '-', '-', '', ...(grouped ? [''] : [])] : [
     String(r.rank),
     r.experiment + (r.status !== 'ok' ? ` (${r.status})` : '') + (r.smoke ? ' (smoke)' : '') + (r.below_baseline ? ' (below baseline)' : ''),
     x100(r.score),
