@@ -68,4 +68,22 @@ describe('step runner', () => {
     }
     expectPipelineWorks(ws, 'exe');
   });
+
+  it.each(['command', 'executor'])('renamed targets (stepRunner %s): the hints of the step name the real targets', (stepRunner) => {
+    ws.edit('nx.json', (t) => {
+      const nx = JSON.parse(t);
+      const options = { stepRunner, trainTargetName: 'fit', inferTargetName: 'predict', submitTargetName: 'upload' };
+      nx.plugins = nx.plugins.map((p: string | { plugin: string }) => ((typeof p === 'string' ? p : p.plugin) === '@autoexp/nx-autoexp' ? { plugin: '@autoexp/nx-autoexp', options } : p));
+      return JSON.stringify(nx, null, 2);
+    });
+    const exp = `ren-${stepRunner}`;
+    addExperiment(ws, exp, standInYaml());
+    expect(Object.keys(showTargets(ws, `exp-${exp}`)).sort()).toEqual(['fit', 'predict', 'upload']);
+    // infer alone, before any training: its hint must say how to train under the configured name.
+    const r = ws.nx('run', `exp-${exp}:predict`, '--exclude-task-dependencies', '--skip-nx-cache');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain(`no checkpoint manifest at runs/${exp}/train/checkpoint.json: train has not run`);
+    expect(r.out).toContain(`run: npx nx run exp-${exp}:fit`);
+    expect(r.out).not.toContain(`exp-${exp}:train`);
+  });
 });
