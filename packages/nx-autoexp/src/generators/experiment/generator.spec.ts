@@ -75,4 +75,20 @@ describe('experiment generator', () => {
     await expect(generator(tree, { name: 'b3', sweep: `train.seed=${Array.from({ length: 65 }, (_, i) => i).join(',')}` })).rejects.toThrow(/65 variants, more than sweep\.max_variants \(64\)/);
     for (const n of ['b1', 'b2', 'b3']) expect(tree.exists(`experiments/${n}/experiment.yaml`)).toBe(false);
   });
+
+  it('the printed run command names the submit target nx.json configures', async () => {
+    const lines = async (tree: ReturnType<typeof createTreeWithEmptyWorkspace>) => {
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        (await generator(tree, { name: 'named' }))();
+        return log.mock.calls.map((c) => String(c[0]));
+      } finally {
+        log.mockRestore();
+      }
+    };
+    const renamed = createTreeWithEmptyWorkspace();
+    renamed.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@autoexp/nx-autoexp', options: { submitTargetName: 'upload' } }] }));
+    expect(await lines(renamed)).toEqual(['Created experiments/named/experiment.yaml. Run it with: npx nx run exp-named:upload']);
+    expect(await lines(createTreeWithEmptyWorkspace())).toEqual(['Created experiments/named/experiment.yaml. Run it with: npx nx run exp-named:submit']);
+  });
 });
