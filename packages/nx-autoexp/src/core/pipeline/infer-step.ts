@@ -172,7 +172,13 @@ export const fmt = (v: number | undefined) => (typeof v === 'number' ? (v * 100)
 /** Scores dev predictions with the trainer's `score` (the competition metric, morpheme-split Korean). */
 async function scoreDev(ctx: StepContext, python: string, predictions: string, references: string, metric: MetricConfig): Promise<Record<string, unknown>> {
   // A dev file without summaries (unlabelled) cannot be scored: record null instead of failing.
-  const header = parse(readFileSync(references, 'utf8').split(/\r?\n/, 1)[0] ?? '', { bom: true })[0] as string[] | undefined;
+  let header: string[] | undefined;
+  try {
+    header = parse(readFileSync(references, 'utf8').split(/\r?\n/, 1)[0] ?? '', { bom: true })[0] as string[] | undefined;
+  } catch (err) {
+    // csv-parse's CsvError is no AutoexpError: said plainly here, with the file.
+    throw new PipelineError(`dev file ${references}: its header line is not valid CSV (${(err as Error).message})`, 'fix the quoting of the first line of the dev file');
+  }
   if (!header || !header.some((h) => /^summary\d*$/.test(h))) return { score: null, reason: 'dev file has no summary column' };
   let out = '';
   const flags = metricArgs(metric);
