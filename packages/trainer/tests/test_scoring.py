@@ -213,6 +213,130 @@ def test_score_csv_errors_name_the_file_and_fname(files, tmp_path):
     assert ScoreInputError("x").exit_code == 3
 
 
+def test_score_csv_passes_its_tokenizer_and_metric_to_the_score(files):
+    preds, refs = files
+    r = score_csv(preds, refs, "whitespace", metric=Metric(aggregate="sum"))
+    assert r["score"] == pytest.approx(3 * 0.75)  # each F1 averages to 0.75; sum, not mean
+    assert r["metric"] == {"aggregate": "sum", "references": "mean", "tokenizer": "whitespace"}
+    assert "items" not in r and "items" not in score_texts(["a"], [["a"]], "whitespace")  # only when asked
+
+
+def test_auto_tokenizer_decides_on_the_whole_corpus(tmp_path):
+    # Only the references are Korean (the predictions are empty or Latin): still Mecab for every text.
+    refs = write_csv(tmp_path / "refs.csv", ["fname", "summary"], [["d0", "의사가 검진을 권한다."], ["d1", "표를 예매한다."]])
+    preds = write_csv(tmp_path / "p.csv", ["fname", "summary"], [["d0", ""], ["d1", "ok"]])
+    assert score_csv(preds, refs)["tokenizer"] == "mecab"
+    r = score_texts(["의사는 매년 검진을 권장한다"], [[KO]], "auto")
+    assert r["metric"]["tokenizer"] == "mecab"
+
+
+def test_a_bare_reference_string_is_one_reference_and_a_missing_prediction_scores_zero():
+    assert score_texts(["the cat sat"], ["the cat sat"], "whitespace")["score"] == pytest.approx(1.0)
+    assert score_texts([None], [["none of them"]], "whitespace")["score"] == 0.0
+
+
+def test_a_custom_tokenizer_object_is_named_in_the_result():
+    class Chars:
+        def tokenize(self, text):
+            return list(text.replace(" ", ""))
+
+    r = score_texts(["abc"], [["abd"]], tokenizer=Chars())
+    assert r["metric"]["tokenizer"] == "Chars"
+    assert r["rouge1"] == pytest.approx(2 / 3)
+
+
+def test_metric_errors_name_the_key_and_the_allowed_values():
+    for key, allowed in (("aggregate", "mean, sum"), ("references", "mean, max"), ("tokenizer", "auto, mecab, whitespace")):
+        with pytest.raises(ValueError, match=rf"^unknown metric {key} 'bogus'; use one of {allowed}$"):
+            Metric(**{key: "bogus"})
+        with pytest.raises(ConfigError, match=rf"^cfg\.json: key 'metric\.{key}' is 'bogus'; use one of {allowed}$"):
+            Metric.from_dict({key: "bogus"}, "cfg.json")
+    assert Metric.from_dict({"references": "max", "tokenizer": "mecab"}) == Metric(references="max", tokenizer="mecab")
+    with pytest.raises(ConfigError, match=r"^cfg\.json: unknown key 'metric\.agg'; the keys are aggregate, references, tokenizer$"):
+        Metric.from_dict({"agg": "mean"}, "cfg.json")
+    with pytest.raises(ConfigError, match=r"^cfg\.json: key 'metric' must be an object .*got 'mean'"):
+        Metric.from_dict("mean", "cfg.json")
+    with pytest.raises(ValueError, match=r"^unknown tokenizer 'porter'; use one of auto, mecab, whitespace$"):
+        resolve_tokenizer("porter")
+    with pytest.raises(ValueError, match=r"^nothing to score: no predictions$"):
+        score_texts([], [])
+
+
+def test_score_csv_names_the_role_file_and_fix_of_each_bad_file(files, tmp_path):
+    """Each message: which file (predictions or references, and its path), what is wrong, what to do."""
+    preds, refs = files
+
+    def error(p, r) -> str:
+        with pytest.raises(ScoreInputError) as info:
+            score_csv(p, r, "whitespace")
+        return str(info.value)
+
+    missing = tmp_path / "missing.csv"
+    assert error(missing, refs) == f"predictions file not found: {missing}; check the path"
+    assert error(preds, missing) == f"references file not found: {missing}; check the path"
+    assert error(preds, tmp_path) == f"references path is a folder, not a CSV file: {tmp_path}"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("fname,summary\ntest_0,caf\u00e9\n".encode("latin-1"))  # é is byte 24 (0-based)
+    assert error(latin, refs) == f"predictions file {latin} is not valid UTF-8 (byte 24); re-save it as UTF-8"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert error(preds, empty) == f"references file {empty} is empty; it needs a header row"
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("fname,summary\ntest_0,a, b\n")
+    assert error(ragged, refs) == (f"predictions file {ragged}: row for fname 'test_0' has more cells than the header; "
+                                   "quote fields that contain commas")
+    huge = write_csv(tmp_path / "huge.csv", ["fname", "summary"], [["test_0", "x" * 200_000]])
+    assert error(huge, refs).startswith(f"predictions file {huge} is not a readable CSV: field larger than field limit")
+    nocol = write_csv(tmp_path / "nocol.csv", ["fname", "text"], [["test_0", "a"]])
+    assert error(nocol, refs) == (f"predictions file {nocol} has no 'summary' column (columns: fname, text); "
+                                  "it must have the columns fname,summary")
+    nofname = write_csv(tmp_path / "nofname.csv", ["id", "summary"], [["test_0", "a"]])
+    assert error(preds, nofname) == f"references file {nofname} has no 'fname' column (columns: id, summary)"
+    norefs = write_csv(tmp_path / "norefs.csv", ["fname", "dialogue"], [["test_0", "a"]])
+    assert error(preds, norefs) == (f"references file {norefs} has no reference column (columns: fname, dialogue); "
+                                    "it needs 'summary' or 'summary1', 'summary2', ...")
+    header_only = write_csv(tmp_path / "header.csv", ["fname", "summary"], [])
+    assert error(preds, header_only) == f"references file {header_only} has no data rows"
+
+
+def test_score_csv_names_the_row_or_fname_of_each_bad_row(files, tmp_path):
+    preds, refs = files
+
+    def error(p, r) -> str:
+        with pytest.raises(ScoreInputError) as info:
+            score_csv(p, r, "whitespace")
+        return str(info.value)
+
+    blank = write_csv(tmp_path / "blank.csv", ["fname", "summary"], [["test_0", "a"], ["  ", "b"]])
+    assert error(blank, refs) == f"predictions file {blank}: data row 2 has an empty fname; fill it in"
+    dup = write_csv(tmp_path / "dup.csv", ["fname", "summary1"], [["test_0", "a"], ["test_1", "b"], ["test_1", "c"]])
+    assert error(preds, dup) == f"references file {dup}: fname 'test_1' appears more than once; keep one row per fname"
+    unfilled = write_csv(tmp_path / "unfilled.csv", ["fname", "summary1", "summary2"], [["test_0", "a", ""], ["test_1", " ", ""]])
+    assert error(preds, unfilled) == (f"references file {unfilled}: fname 'test_1' has no non-empty reference in "
+                                      "summary1, summary2; fill one in or drop the row")
+
+
+def test_missing_and_extra_fnames_are_listed_five_at_most(tmp_path):
+    names = [f"t{i}" for i in range(7)]
+    refs = write_csv(tmp_path / "refs.csv", ["fname", "summary"], [[n, "a b"] for n in names])
+    five = write_csv(tmp_path / "five.csv", ["fname", "summary"], [[n, "a b"] for n in names[5:]])
+    with pytest.raises(ScoreInputError) as info:
+        score_csv(five, refs, "whitespace")
+    assert str(info.value) == (f"predictions file {five} has no row for 5 fname(s) of {refs}: t0, t1, t2, t3, t4; "
+                               "predict every item of the references file")
+    none = write_csv(tmp_path / "none.csv", ["fname", "summary"], [["x", "a"]])
+    with pytest.raises(ScoreInputError, match=r"no row for 7 fname\(s\) of .*: t0, t1, t2, t3, t4 \(and 2 more\); predict"):
+        score_csv(none, refs, "whitespace")
+
+
+def test_header_cells_with_spaces_are_the_same_columns(tmp_path):
+    # Excel-made files often carry "fname, summary": the values must still be read under their names.
+    preds = tmp_path / "p.csv"
+    preds.write_text("fname , summary\nd0,the cat sat\n", encoding="utf-8")
+    refs = write_csv(tmp_path / "r.csv", ["fname", "summary"], [["d0", "the cat sat"]])
+    assert score_csv(preds, refs, "whitespace")["score"] == pytest.approx(1.0)
+
+
 # -------------------------------------------------------------------- CLI
 
 
