@@ -309,6 +309,8 @@ def test_score_csv_names_the_row_or_fname_of_each_bad_row(files, tmp_path):
 
     blank = write_csv(tmp_path / "blank.csv", ["fname", "summary"], [["test_0", "a"], ["  ", "b"]])
     assert error(blank, refs) == f"predictions file {blank}: data row 2 has an empty fname; fill it in"
+    unnamed = write_csv(tmp_path / "unnamed.csv", ["fname", "summary"], [["", "a"]])
+    assert error(unnamed, refs) == f"predictions file {unnamed}: data row 1 has an empty fname; fill it in"
     dup = write_csv(tmp_path / "dup.csv", ["fname", "summary1"], [["test_0", "a"], ["test_1", "b"], ["test_1", "c"]])
     assert error(preds, dup) == f"references file {dup}: fname 'test_1' appears more than once; keep one row per fname"
     unfilled = write_csv(tmp_path / "unfilled.csv", ["fname", "summary1", "summary2"], [["test_0", "a", ""], ["test_1", " ", ""]])
