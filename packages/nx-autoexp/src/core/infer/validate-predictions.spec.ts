@@ -67,6 +67,28 @@ describe('validatePredictions', () => {
     expect(reasonOf(file('fname,summary\n'), many)).toContain('10 input fnames missing ("f0", "f1", "f2" and 7 more)');
   });
 
+  it('fails for predictions that are not UTF-8, naming the byte and the line, and for a path it cannot read', () => {
+    const p = file(Buffer.concat([Buffer.from('fname,summary\ntest_0,'), Buffer.from([0xbf, 0xe4]), Buffer.from('\n')]));
+    expect(reasonOf(p)).toBe(`${p} is not valid UTF-8 at byte offset 21 (line 2); the predictor must write UTF-8`);
+    expect(reasonOf(dir)).toMatch(new RegExp(`^cannot read ${dir}: EISDIR`));
+  });
+
+  it('needs both fname and summary in the header, spaces around names allowed', () => {
+    expect(reasonOf(file('fname,text\ntest_0,a\n'))).toMatch(/must have columns fname and summary \(got: fname,text\)/);
+    expect(reasonOf(file('id,summary\ntest_0,a\n'))).toMatch(/must have columns fname and summary \(got: id,summary\)/);
+    expect(validatePredictions(file(' fname , summary \ntest_0,a\ntest_1,b\ntest_2,c\n'), inputs).ok).toBe(true);
+  });
+
+  it('says "out of order" only when the fnames are right, and from the first row on', () => {
+    expect(reasonOf(file('fname,summary\ntest_0,a\ntest_2,c\n'))).toBe('2 prediction rows for 3 inputs; 1 input fnames missing ("test_1")');
+    expect(reasonOf(file('fname,summary\ntest_0,a\ntest_2,c\ntest_2,c\n'))).toBe('1 input fnames missing ("test_1"); 1 duplicate rows ("test_2")');
+    expect(reasonOf(file('fname,summary\ntest_1,b\ntest_0,a\ntest_2,c\n'))).toBe('rows out of order: data row 1 is "test_1", expected "test_0"');
+  });
+
+  it('names all examples when there are no more than three', () => {
+    expect(reasonOf(file('fname,summary\n'))).toBe('0 prediction rows for 3 inputs; 3 input fnames missing ("test_0", "test_1", "test_2")');
+  });
+
   it('fails for malformed CSV instead of throwing', () => {
     expect(reasonOf(file('fname,summary\ntest_0,"unterminated\n'))).toMatch(/is not valid CSV/);
   });
@@ -80,8 +102,15 @@ describe('readInputFnames', () => {
     ['dialogue\nx\n', /has no fname column \(header: dialogue\)/],
     ['fname,dialogue\n', /has no rows/],
     ['fname,dialogue\na,x\na,y\n', /fname "a" appears twice \(data row 2\)/],
+    ['fname,dialogue\na,x\n,y\n', /: data row 2 has an empty fname\.$/],
+    ['', /has no fname column \(header: none\); fix the file or data paths in the experiment config\.$/],
+    ['fname,dialogue\na,"unterminated\n', /^inference input .* is not valid CSV/],
   ])('rejects %j', (content, message) => {
     expect(() => readInputFnames(file(content))).toThrow(message);
+  });
+  it('trims header names and refuses non-UTF-8 input (a CP949 file would reach the predictor as mojibake)', () => {
+    expect(readInputFnames(file(' fname ,dialogue\na,x\n'))).toEqual(['a']);
+    expect(() => readInputFnames(file(Buffer.concat([Buffer.from('fname,dialogue\na,'), Buffer.from([0xbf, 0xe4]), Buffer.from('\n')])))).toThrow(/^inference input .*UTF-8/);
   });
   it('names a file that cannot be read', () => {
     expect(() => readInputFnames(join(dir, 'missing.csv'))).toThrow(/cannot read inference input .*missing\.csv/);
