@@ -138,6 +138,72 @@ describe('runStrategyChain (fake runner)', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual([]);
   });
 
+  it('says how each attempt failed: timeout, signal, exit code, the trainer\'s OOM exit (6); then the winner, with progress lines', async () => {
+    const fail: Record<string, Partial<RunProcessResult>> = {
+      '1': { timedOut: true, exitCode: null, signal: 'SIGKILL' },
+      '2': { exitCode: null, signal: 'SIGSEGV' },
+      '3': { exitCode: 3 },
+      '4': { exitCode: 6 },
+      '5': { timedOut: true, exitCode: null, signal: 'SIGKILL', stderrTail: ['torch.OutOfMemoryError: CUDA out of memory.'] },
+    };
+    const runner = fakeRunner(({ batch, input, output }) => {
+      if (fail[batch]) return fail[batch];
+      writeGood(input, output, 'ok');
+      return { durationMs: 1500 };
+    });
+    const lines: string[] = [];
+    const strategies = ['1', '2', '3', '4', '5', '6'].map((b) => ({ name: `s${b}`, batch_size: Number(b), timeout_s: 9 }));
+    const result = await runStrategyChain(options(runner, { strategies, log: (l) => lines.push(l) }));
+    expect(result).toMatchObject({ ok: true, strategyUsed: 's6', aborted: false });
+    expect(result.attempts.filter((a) => !a.ok).map((a) => a.error)).toEqual([
+      'timed out after 9s; its process tree was killed',
+      'killed by SIGSEGV',
+      'exited with code 3',
+      'CUDA out of memory; exited with code 6',
+      'CUDA out of memory; timed out after 9s; its process tree was killed',
+    ]);
+    expect(lines).toContain('s6/dev: ok (2 predictions, 1.5s)');
+    expect(lines).toContain('inference done with strategy s6');
+    expect(lines.find((l) => l.startsWith('s6/test: start'))).toMatch(/^s6\/test: start \(1 items, timeout 9s\): python .*--batch-size 6/);
+  });
+
+  it('all strategies failing is a plain failure, not an abort', async () => {
+    const result = await runStrategyChain(options(fakeRunner(() => ({ exitCode: 1 }))));
+    expect(result).toEqual({ ok: false, strategyUsed: null, attempts: expect.any(Array), aborted: false });
+    expect(result.attempts).toHaveLength(2);
+  });
+
+  it('needs at least one split', async () => {
+    await expect(runStrategyChain(options(fakeRunner(() => ({})), { splits: [] }))).rejects.toThrow('runStrategyChain: no splits to predict.');
+  });
+
+  it('an aborted run logs that no predictions were replaced', async () => {
+    const ac = new AbortController();
+    const runner = fakeRunner(({ input, output }) => {
+      writeGood(input, output, 'x');
+      ac.abort(); // Ctrl-C while dev finished: test never starts, dev's output is not published
+      return {};
+    });
+    const lines: string[] = [];
+    const result = await runStrategyChain(options(runner, { signal: ac.signal, log: (l) => lines.push(l) }));
+    expect(result.aborted).toBe(true);
+    expect(lines).toContain('inference aborted; no predictions were replaced');
+    expect(existsSync(join(dir, 'out/dev.csv'))).toBe(false);
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps the end of a huge stderr in the attempt record, capped', async () => {
+    const long = 'x'.repeat(3000);
+    const runner = fakeRunner(() => ({ exitCode: 1, stderrTail: ['first ' + long, 'last ' + long] }));
+    const { attempts } = await runStrategyChain(options(runner));
+    expect(attempts[0].stderr_tail).toHaveLength(4001);
+    expect(attempts[0].stderr_tail.startsWith('…')).toBe(true);
+    expect(attempts[0].stderr_tail.endsWith('last ' + long)).toBe(true);
+    expect(attempts[0].stderr_tail).toContain('x\nlast x'); // lines stay lines
+    const short = await runStrategyChain(options(fakeRunner(() => ({ exitCode: 1, stderrTail: ['a', 'b'] }))));
+    expect(short.attempts[0].stderr_tail).toBe('a\nb');
+  });
+
   it('runs nothing when the signal is already aborted', async () => {
     const runner = fakeRunner(() => ({}));
     const ac = new AbortController();
