@@ -47,6 +47,7 @@ checkpoint: {{ policy: latest }}
 
 STEP = re.compile(r"\] step (\d+)/")
 RESUME = re.compile(r"resuming run \S+ \([^)]*\) from \S+ \(step (\d+)\)")
+FRESH = re.compile(r"a new run, not resuming: (.*)")
 
 
 def workspace(steps: int, save: int) -> Path:
@@ -81,8 +82,11 @@ def run_step(ws: Path, stop_at: int | None = None, how: str = "kill") -> tuple[i
     p = subprocess.Popen(cmd, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          start_new_session=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
     last, resumed, trained, sent, tail = 0, None, 0, False, ""
+    fresh_why: list[str] = []
     for line in p.stdout:
         tail = line.strip() or tail
+        if (m := FRESH.search(line)):
+            fresh_why.append(m.group(1).strip())
         if (m := RESUME.search(line)):
             resumed = int(m.group(1))
         if (m := STEP.search(line)):
@@ -99,7 +103,7 @@ def run_step(ws: Path, stop_at: int | None = None, how: str = "kill") -> tuple[i
                 else:
                     os.killpg(p.pid, signal.SIGINT)
     p.wait()
-    return last, resumed, trained, time.monotonic() - t0, p.returncode, tail
+    return last, resumed, trained, time.monotonic() - t0, p.returncode, fresh_why[0] if fresh_why else tail
 
 
 def main() -> int:
@@ -111,18 +115,20 @@ def main() -> int:
     rows = []
     kills = [int(k) for k in a.kill_at.split(",")]
     points = [("kill -9", k) for k in kills] + [("SIGINT", kills[len(kills) // 2])]
-    failed = []
+    failed, notes = [], []
     for how, k in points:
         ws = workspace(a.steps, a.save_steps)
         try:
             before = run_step(ws, k, "kill" if how == "kill -9" else "int")[0]
             if how == "kill -9":
                 # The killed task's training lock is taken over 10 s after its holder died; a rerun before
-                # that stops with "already training" (an earlier version of this bench read that as a fresh run).
+                # that stops with "already training" (printed as FAILED below).
                 time.sleep(11)
             final, resumed, trained, _, code, tail = run_step(ws)
             if code != 0:
                 failed.append(f"{how} at {k}: the rerun exited {code}: {tail}")
+            elif resumed is None:
+                notes.append(f"{how} at {k}: the rerun started over: {tail}")
             start = resumed if resumed is not None else 0
             redone = before - start
             rows.append((how, k, before, start, redone, trained, trained / a.steps, final))
@@ -135,6 +141,8 @@ def main() -> int:
         print(f"| {how} | {k} | {before} | {start} | {redone} | {trained} | {ratio:.2f} | {final} |")
     worst = max(r[4] for r in rows if r[0] == "kill -9")
     print(f"worst redone after kill -9: {worst} steps (save interval {a.save_steps})")
+    for n in notes:
+        print(f"NOTE: {n}")
     for f in failed:
         print(f"FAILED: {f}")
     ok = not failed and worst <= a.save_steps and all(r[7] == a.steps for r in rows)
