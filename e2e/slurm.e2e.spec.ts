@@ -32,9 +32,10 @@ const inQueue = (id: string): string => spawnSync('squeue', ['-h', '-j', id, '-o
  * cheap, so startup (~10 s per attempt) and slurm's 1-minute unit set the pace.
  */
 // The run must outlast one attempt (~35 s of training after start-up) and finish within max_requeue
-// more. 5000 tiny-model steps: an estimated 2-3 attempts on an idle 2-core runner (CI). A box loaded
-// by other work trains far fewer steps per attempt: lower it there with AUTOEXP_E2E_REQUEUE_STEPS.
-const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 5000;
+// more. 8000 tiny-model steps (~10-15 ms each on a free core, an estimate): 2-4 attempts on an idle
+// 2-core runner (CI). A box loaded by other work trains far fewer steps per attempt: lower it there
+// with AUTOEXP_E2E_REQUEUE_STEPS (30 took 2 attempts, 106 s, at load 20).
+const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 8000;
 const REQUEUE_YAML = `model:
   type: seq2seq
   init: random
