@@ -86,8 +86,9 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
     expect(ids.length).toBeGreaterThanOrEqual(2);
     for (const id of ids) expect(r.out).toContain(`slurm job ${id} ended COMPLETED (exit code 0:0)`);
     for (const id of ids) expect(inQueue(id)).toBe('');
-    expect(r.out).toMatch(/train started: run \S+, 60 steps/);
-    expect(r.out).toMatch(/step \d+\/60/);
+    const steps = /max_steps: (\d+)/.exec(ws.read('experiments/demo/experiment.yaml'))?.[1];
+    expect(r.out).toMatch(new RegExp(`train started: run \\S+, ${steps} steps`));
+    expect(r.out).toMatch(new RegExp(`step \\d+/${steps}\\b`));
     expect(ws.exists('runs/demo/train/checkpoint.json')).toBe(true);
     expect(ws.exists('runs/demo/infer/predictions/test.csv')).toBe(true);
     const rows = index(ws);

@@ -5,6 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# One intra-op thread per trainer: the tests' models are tiny and jest runs several at once, so more
+# threads only wait on each other (see tools/demo.sh). Set it to override.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 status=0
 echo "=== pytest: packages/trainer ==="
 .venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import os
 import shutil
 import subprocess
@@ -59,7 +60,8 @@ def make_workspace(n: int, steps: int) -> Path:
         if nested.is_dir() and (root / "packages" / pkg.name).is_dir():
             (root / "packages" / pkg.name / "node_modules").symlink_to(nested)
     demo = (root / "experiments/demo/experiment.yaml").read_text()
-    demo = demo.replace("max_steps: 60", f"max_steps: {steps}").replace("eval_steps: 20", f"eval_steps: {steps}").replace("save_steps: 20", f"save_steps: {steps}")
+    for key in ("max_steps", "eval_steps", "save_steps"):  # whatever the demo's own values are
+        demo = re.sub(rf"{key}: \d+", f"{key}: {steps}", demo)
     for i in range(1, n + 1):
         (root / f"experiments/b{i}").mkdir(parents=True)
         (root / f"experiments/b{i}/experiment.yaml").write_text(demo)
