@@ -56,5 +56,7 @@ fi
 
 # --- Plugin build -------------------------------------------------------
 say "building the Nx plugin"
+# tsc directly, not `nx run @autoexp/nx-autoexp:build`: Nx loads this plugin from dist/ to compute
+# the project graph, so on a fresh clone there is no graph before this build.
 npx tsc -p packages/nx-autoexp/tsconfig.lib.json
 say "ready"
