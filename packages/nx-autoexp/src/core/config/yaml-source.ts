@@ -1,4 +1,9 @@
-import { Document, LineCounter, isMap, isSeq, parseDocument, visit, Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+
+// Loaded on first parse (~0.1 s): a step or graph computation that finds the config in the
+// parsed-config cache (experiment-cache.ts) never needs it (tools/bench/orchestration).
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= require('yaml') as typeof import('yaml'));
 import { FsError } from '../fs/fs-error';
 import { readRegularFile } from '../fs/read-regular-file';
 import { decodeUtf8Strict } from '../fs/utf8';
@@ -31,6 +36,7 @@ export function readYamlSource(file: string, displayPath = file): YamlSource {
 /** Lines of the first few aliases (*name), to point at an alias bomb. */
 function aliasLines(doc: Document.Parsed, lines: LineCounter): number[] {
   const found: number[] = [];
+  const { visit } = yaml();
   visit(doc, {
     Alias(_, node) {
       if (node.range) found.push(lines.linePos(node.range[0]).line);
@@ -41,7 +47,8 @@ function aliasLines(doc: Document.Parsed, lines: LineCounter): number[] {
 }
 
 export function parseYamlSource(text: string, displayPath: string): YamlSource {
-  const lines = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yaml();
+  const lines = new Lines();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -71,11 +78,11 @@ export function lineOf(src: YamlSource, path: (string | number)[]): number | nul
     if (sub.length === 0) return 1;
     const parent = sub.length === 1 ? src.doc.contents : src.doc.getIn(sub.slice(0, -1), true);
     const last = sub[sub.length - 1];
-    if (isMap(parent)) {
+    if (yaml().isMap(parent)) {
       const pair = parent.items.find((p) => String((p.key as YamlNode & { value?: unknown })?.value ?? p.key) === String(last));
       const node = (pair?.key ?? null) as YamlNode | null;
       if (node?.range) return src.lines.linePos(node.range[0]).line;
-    } else if (isSeq(parent) && typeof last === 'number') {
+    } else if (yaml().isSeq(parent) && typeof last === 'number') {
       const node = parent.items[last] as YamlNode | undefined;
       if (node?.range) return src.lines.linePos(node.range[0]).line;
     }
