@@ -39,6 +39,13 @@ describe('loadExperiment: settings that cannot work together', () => {
     expect(err.hint).toContain(hint);
   });
 
+  it('a file with no model section (only tags): a config error naming model, not a crash', () => {
+    const err = configError('tags: [x]\n');
+    expect([err.file, err.key]).toEqual(['experiments/a/experiment.yaml', 'model']);
+    expect(err.problem).toContain('no model section');
+    expect(err.hint).toContain('add a model section');
+  });
+
   it('blames the parent that sets the key, at its line', () => {
     const err = configError('extends: ../p/experiment.yaml\ndescription: child\n', { 'experiments/p/experiment.yaml': `${MODEL}  quantization: 4bit\n` });
     expect([err.file, err.line, err.key]).toEqual(['experiments/p/experiment.yaml', 5, 'model.quantization']);

@@ -170,6 +170,10 @@ function sweepEntryLine(spec: SweepSpec, v: SweepVariant, key: string): number |
 function checkSemantics(c: ExperimentConfig, blame: (path: string[], problem: string, hint: string) => never): void {
   // An ensemble trains nothing: its model settings (if any, e.g. from base.yaml) are never used.
   if (c.ensemble) return;
+  // The schema cannot require model (an ensemble has none), so a file with only tags must be caught here.
+  if (!c.model) {
+    blame(['model'], 'no model section: an experiment trains a model (or combines others with an ensemble section)', 'add a model section (type, init and architecture or name_or_path), copy one from experiments/demo/experiment.yaml, or add ensemble: {members: [...]}');
+  }
   if (c.model.init === 'random' && !c.model.architecture) {
     blame(['model', 'architecture'], 'model.init is random but model.architecture is not set', 'set model.architecture to an HF model_type such as bart, t5 or llama');
   }
