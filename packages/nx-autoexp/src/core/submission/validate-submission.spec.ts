@@ -127,6 +127,33 @@ describe('validateSubmission', () => {
     expect(r.errors.join()).toMatch(/1 row\(s\) have a NUL or other control character in summary \(first 10: test_1\)/);
   });
 
+  it('refuses every null spelling pandas writes, and any control character, not only NUL', () => {
+    const r = check('fname,summary\ntest_0,nan\ntest_1,None\ntest_2,NULL\n');
+    expect(r.ok).toBe(false);
+    expect(r.emptyFnames).toEqual(['test_0', 'test_1', 'test_2']);
+    expect(r.errors.join()).toContain('3 row(s) have an empty or null ("nan"/"None"/"null") summary (first 10: test_0, test_1, test_2). Fix the generation');
+    const bell = check('fname,summary\ntest_0,a\ntest_1,b\u0007c\ntest_2,c\n');
+    expect(bell.errors.join()).toMatch(/1 row\(s\) have a NUL or other control character in summary \(first 10: test_1\)/);
+    expect(check('fname,summary\ntest_0,a\ttab\ntest_1,"two\nlines"\ntest_2,c\n').ok).toBe(true);
+  });
+
+  it('lists ten fnames at most, and says how many more only when there are more', () => {
+    const ten = 'fname,summary\n' + Array.from({ length: 10 }, (_, i) => `t${i},\n`).join('');
+    expect(check('fname,summary\n', ten).errors[0]).toMatch(/10 fname\(s\) of the sample have no prediction \(first 10: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9\)/);
+    const eleven = ten + 't10,\n';
+    expect(check('fname,summary\n', eleven).errors[0]).toContain('(first 10: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, ... (1 more))');
+  });
+
+  it('shows an empty fname and control characters in one visibly', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'fname,summary\ntest_0,\n"te\u0001st",\ntest_2,\n');
+    expect(r.errors.join('\n')).toContain('(first 10: "te\\u0001st")');
+  });
+
+  it('a column that only differs in case from the sample\'s is named with the fix', () => {
+    const r = check('FNAME,summary\ntest_0,a\ntest_1,b\ntest_2,c\n');
+    expect(r.errors.join('\n')).toMatch(/no 'fname' column \(found 'FNAME': rename it to 'fname'\)/);
+  });
+
   it('quotes fnames whose blanks would be invisible', () => {
     const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n', 'fname,summary\ntest_0,\ntest_1 ,\ntest_2,\n');
     expect(r.errors.join('\n')).toContain('1 fname(s) of the sample have no prediction (first 10: "test_1 ")');
