@@ -4,15 +4,10 @@ name the file, the row and the column when something is wrong (exit 3)."""
 from __future__ import annotations
 
 import csv
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError
-
-# Dialogues can be long; the csv module's default field limit is 128 KiB.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
 
 @dataclass
 class Example:
