@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearExperimentCache, loadExperimentCached } from './experiment-cache';
@@ -6,8 +6,12 @@ import { clearExperimentCache, loadExperimentCached } from './experiment-cache';
 const MODEL = 'model:\n  type: seq2seq\n  init: random\n  architecture: bart\n';
 const tick = () => new Promise((r) => setImmediate(r));
 
+const made: string[] = [];
+afterAll(() => made.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
+
 function workspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'autoexp-cache-'));
+  made.push(root);
   mkdirSync(join(root, 'config'));
   mkdirSync(join(root, 'experiments', 'a'), { recursive: true });
   writeFileSync(join(root, 'config', 'base.yaml'), 'train:\n  seed: 7\n');
