@@ -166,4 +166,86 @@ describe('validateSubmission', () => {
     const bad = check(Buffer.from([0x66, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xff]));
     expect(bad.errors[0]).toMatch(/not valid UTF-8 at byte offset 6 \(line 2\)/);
   });
+  it('names an empty fname as (empty) instead of printing nothing', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\ntest_2,c\n,d\n');
+    expect(r.errors.join('\n')).toContain('1 fname(s) are not in the sample (first 10: (empty))');
+  });
+
+  it('offers a rename only when a column of the other spelling exists', () => {
+    const r = check('fname,text\ntest_0,a\ntest_1,b\ntest_2,c\n');
+    const missing = r.errors.find((e) => e.includes("no 'summary' column"));
+    expect(missing).toContain("no 'summary' column; the sample's header is 'fname,summary'.");
+    expect(r.errors.join('\n')).not.toMatch(/found|rename/);
+  });
+
+  it('refuses a sample without an fname column, pointing at --sample', () => {
+    const r = check('fname,summary\ntest_0,a\n', 'id,summary\n0,\n');
+    expect(r.ok).toBe(false);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/: the sample has no 'fname' column; header is 'id,summary'\. Point --sample at the competition's sample_submission\.csv\./);
+    expect(r.rows).toEqual([]);
+  });
+
+  it('refuses a sample that itself repeats fnames', () => {
+    const r = check('fname,summary\ntest_0,a\ntest_1,b\n', 'fname,summary\ntest_0,\ntest_1,\ntest_0,\ntest_1,\n');
+    expect(r.ok).toBe(false);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toContain('the sample itself has 2 duplicate fname(s) (first 10: test_0, test_1). Use the competition\'s original sample_submission.csv.');
+  });
+
+  it('a refused submission has no header, rows, empty fnames or findings to write', () => {
+    for (const r of [check('fname,summary\ntest_0,a\n'), validateSubmission({ predictionsPath: join(dir, 'none.csv'), samplePath: file(SAMPLE) })]) {
+      expect(r.ok).toBe(false);
+      expect(r).toMatchObject({ reordered: false, header: [], rows: [], emptyFnames: [], degenerate: [] });
+    }
+    expect(validateSubmission({ predictionsPath: join(dir, 'none.csv'), samplePath: file(SAMPLE) }).stats).toEqual({ sampleRows: 0, predictionRows: 0, missing: 0, extra: 0, duplicates: 0, empty: 0 });
+  });
+
+  describe('degenerate predictions (one summary everywhere)', () => {
+    const sample = 'fname,summary\n' + Array.from({ length: 10 }, (_, i) => `t${i},\n`).join('');
+    const same = 'fname,summary\n' + Array.from({ length: 10 }, (_, i) => `t${i},the same words\n`).join('');
+    const third = 'fname,summary\n' + Array.from({ length: 10 }, (_, i) => `t${i},${i < 4 ? 'the same words' : `summary number ${i}`}\n`).join('');
+    const run = (preds: string, allowDegenerate?: boolean) =>
+      validateSubmission({ predictionsPath: file(preds), samplePath: file(sample), allowDegenerate });
+
+    it('are refused with the allow_degenerate hint and nothing to write', () => {
+      const r = run(same);
+      expect(r.ok).toBe(false);
+      expect(r.rows).toEqual([]);
+      expect(r.degenerate.map((f) => [f.check, f.refuse])).toEqual([['identical', true]]);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(/identical summaries.* Refused: set submit\.allow_degenerate: true in the experiment/);
+    });
+
+    it('are accepted with allowDegenerate, the finding kept as a warning', () => {
+      const r = run(same, true);
+      expect(r.ok).toBe(true);
+      expect(r.rows).toHaveLength(10);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(/identical summaries.* Accepted because of allow_degenerate\.$/);
+    });
+
+    it('below the refuse threshold only warn, without the hint', () => {
+      const r = run(third);
+      expect(r.ok).toBe(true);
+      expect(r.degenerate.map((f) => [f.check, f.refuse])).toEqual([['identical', false]]);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(/identical summaries/);
+      expect(r.warnings[0]).not.toMatch(/Accepted|Refused/);
+    });
+  });
+
+  describe('which extra columns are row numbers (ignored) and which are data (refused)', () => {
+    const rows = (vals: string[]) => 'fname,summary,extra\n' + vals.map((v, i) => `test_${i},s${i},${v}\n`).join('');
+    it('row numbers of several digits are an index', () => {
+      const r = check(rows(['10', '11', '12']));
+      expect(r.ok).toBe(true);
+      expect(r.warnings.join()).toMatch(/ignored index column\(s\) 'extra'/);
+    });
+    it.each([[['a1', 'b2', 'c3']], [['1a', '2b', '3c']], [['1', 'b', '3']]])('%j is data, refused', (vals) => {
+      const r = check(rows(vals));
+      expect(r.ok).toBe(false);
+      expect(r.errors.join()).toMatch(/column\(s\) not in the sample: 'extra'/);
+    });
+  });
 });
