@@ -8,6 +8,10 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # One intra-op thread per trainer: the tests' models are tiny and jest runs several at once, so more
 # threads only wait on each other (see tools/demo.sh). Set it to override.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+# One temp folder per test run, removed at the end: whatever a test forgets in os.tmpdir() goes with it
+# (AUTOEXP_E2E_KEEP=1 keeps it, with the workspaces, for a look after a failure).
+export TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/autoexp-test.XXXXXX")"
+[ "${AUTOEXP_E2E_KEEP:-}" = 1 ] && echo "keeping test temp folder $TMPDIR" || trap 'rm -rf "$TMPDIR"' EXIT
 status=0
 echo "=== pytest: packages/trainer ==="
 .venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1
