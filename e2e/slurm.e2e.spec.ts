@@ -31,12 +31,14 @@ const inQueue = (id: string): string => spawnSync('squeue', ['-h', '-j', id, '-o
  * every checkpoint is one an interruption saved. Tiny model: its steps are
  * cheap, so startup (~10 s per attempt) and slurm's 1-minute unit set the pace.
  */
-// The run must outlast one attempt (~35 s of training after start-up) and finish within max_requeue
-// more. 8000 tiny-model steps (~10-15 ms each on a free core, an estimate): 2-4 attempts on an idle
-// 2-core runner (CI). A box loaded by other work trains far fewer steps per attempt: lower it there
-// with AUTOEXP_E2E_REQUEUE_STEPS (30 took 2 attempts, 106 s, at load 20).
-const REQUEUE_STEPS = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS) || 8000;
-const REQUEUE_YAML = `model:
+// The run must outlast one attempt (~30-35 s of training after start-up) and finish within max_requeue
+// more, whatever this machine's speed: the test first times a short local run of the same model and
+// sizes the run at REQUEUE_TRAIN_S seconds of training (2-3 attempts; one attempt only if the cluster
+// trained > 2x faster than the calibration a moment before, too many only if > 4x slower).
+// AUTOEXP_E2E_REQUEUE_STEPS fixes the step count instead.
+const REQUEUE_TRAIN_S = 70;
+const CALIBRATION_STEPS = 400;
+const requeueYaml = (steps: number, launcher: 'slurm' | 'local') => `model:
   type: seq2seq
   init: random
   architecture: bart
@@ -44,7 +46,7 @@ const REQUEUE_YAML = `model:
   tokenizer: { vocab_size: 500 }
 preprocess: { max_source_length: 64, max_target_length: 24 }
 train:
-  max_steps: ${REQUEUE_STEPS}
+  max_steps: ${steps}
   per_device_train_batch_size: 4
   eval_strategy: "no"
   save_steps: 100000
@@ -53,7 +55,7 @@ train:
   logging_steps: 50
   max_train_samples: 32
 checkpoint: { policy: latest }
-launcher: slurm
+launcher: ${launcher}
 slurm:
   partition: debug
   cpus: 1
@@ -63,6 +65,18 @@ slurm:
   max_requeue: 8
   poll_interval_s: 1
 `;
+/** Steps this machine trains in REQUEUE_TRAIN_S seconds, from a short local run's train_runtime. */
+function requeueSteps(ws: Workspace): number {
+  const fixed = Number(process.env.AUTOEXP_E2E_REQUEUE_STEPS);
+  if (fixed > 0) return fixed;
+  ws.write('experiments/rqcal/experiment.yaml', requeueYaml(CALIBRATION_STEPS, 'local'));
+  const r = ws.nx('run', 'exp-rqcal:train');
+  expect({ code: r.code, tail: r.code === 0 ? '' : r.out.slice(-4000) }).toEqual({ code: 0, tail: '' });
+  const [run] = readdirSync(join(ws.root, 'outputs', 'rqcal')).filter((n) => !n.startsWith('.'));
+  const runtime = JSON.parse(readFileSync(join(ws.root, 'outputs', 'rqcal', run, 'autoexp_run.json'), 'utf8')).final_metrics.train_runtime;
+  expect(runtime).toBeGreaterThan(0);
+  return Math.max(200, Math.round((CALIBRATION_STEPS / runtime) * REQUEUE_TRAIN_S));
+}
 
 const index = (ws: Workspace) => parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
 
@@ -141,13 +155,14 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
 
   it('a job whose time limit is shorter than the run is requeued, resumes from a newer checkpoint each time, and ends COMPLETED', () => {
     const ws = workspace('slurm-requeue');
-    ws.write('experiments/rq/experiment.yaml', REQUEUE_YAML);
+    const REQUEUE_STEPS = requeueSteps(ws);
+    ws.write('experiments/rq/experiment.yaml', requeueYaml(REQUEUE_STEPS, 'slurm'));
     const r = ws.nx('run', 'exp-rq:train');
     expect({ code: r.code, tail: r.code === 0 ? '' : r.out.slice(-4000) }).toEqual({ code: 0, tail: '' });
     const ids = jobIds(r.out);
     const requeues = [...r.out.matchAll(/slurm: job (\d+) ended ([^;]+); requeue (\d+) of 8/g)];
     // eslint-disable-next-line no-console
-    console.log(`[slurm-requeue] ${ids.length} attempt(s): ${requeues.map((m) => `job ${m[1]} ${m[2]}`).join(', ')}`);
+    console.log(`[slurm-requeue] ${REQUEUE_STEPS} steps, ${ids.length} attempt(s): ${requeues.map((m) => `job ${m[1]} ${m[2]}`).join(', ')}`);
     expect(requeues.length).toBeGreaterThanOrEqual(1);
     expect(ids).toHaveLength(requeues.length + 1);
     expect(requeues.map((m) => m[1])).toEqual(ids.slice(0, -1));

@@ -137,6 +137,7 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       tracker: '',
       metric: '',
       warnings: '',
+      baselines: '',
       note: '',
       // Leaderboard scores are recorded by the tests that need them (autoexp lb record).
       public_score: '',
