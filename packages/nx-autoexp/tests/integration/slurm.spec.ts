@@ -10,15 +10,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SlurmConfig } from '../../src/core/config/types';
+import { slurmConfig } from '../../src/core/launcher/__fixtures__/slurm-config';
 import { SlurmRunResult, createSlurmRunner } from '../../src/core/launcher';
 import { describeWithCluster, startTestCluster } from '../../../../tools/slurm/test-cluster';
 
 const cluster = startTestCluster();
 const PKG = join(__dirname, '..', '..');
 
-const cfg = (over: Partial<SlurmConfig> = {}): SlurmConfig => ({
-  partition: 'debug', gpus: null, cpus: 1, mem: null, time: '00:05:00', account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 1, ...over,
-});
+const cfg = (over: Partial<SlurmConfig> = {}): SlurmConfig => slurmConfig({ partition: 'debug', cpus: 1, time: '00:05:00', poll_interval_s: 1, ...over });
 
 const inQueue = (jobId: string): string => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
 

@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import type { SlurmConfig } from '../config/types';
+import { slurmConfig } from './__fixtures__/slurm-config';
 import { JobScriptError, buildJobScript, jobEnvironment, sbatchDirectives } from './job-script';
 
-const cfg = (over: Partial<SlurmConfig> = {}): SlurmConfig => ({
-  partition: null, gpus: null, cpus: null, mem: null, time: null, account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 5, ...over,
-});
+const cfg = slurmConfig;
 
 describe('sbatchDirectives', () => {
   it('writes only the options that are set, in a fixed order, output and error into the job folder', () => {

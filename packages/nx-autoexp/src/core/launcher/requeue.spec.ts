@@ -3,6 +3,8 @@ import { requeueing, shouldRequeue } from './requeue';
 import { spawnSync } from 'node:child_process';
 import { STOP_AT_ENV, buildJobScript, sbatchDirectives } from './job-script';
 import { slurmTimeSeconds } from './slurm-time';
+import type { SlurmConfig } from '../config/types';
+import { slurmConfig } from './__fixtures__/slurm-config';
 
 const end = (state: string | null, exitCode: number | null, extra: Partial<RunProcessResult> = {}) =>
   ({ exitCode, signal: null, timedOut: false, aborted: false, durationMs: 1, tail: [], stderrTail: [], state, jobId: String(Math.random()).slice(2, 6), ...extra }) as RunProcessResult;
@@ -60,8 +62,8 @@ describe('slurm requeue', () => {
   });
 
   it('the job script records when signal_s before the limit is, by the job clock (slurm signals up to a minute early)', () => {
-    const cfg = { partition: null, gpus: null, cpus: null, mem: null, time: '00:10:00', account: null, qos: null, extra_args: [], setup: ['echo setup'], poll_interval_s: 5, signal_s: 90, requeue: true, max_requeue: 3 };
-    const script = (over: Partial<typeof cfg>, signalBeforeEnd = true, env: NodeJS.ProcessEnv = {}) =>
+    const cfg = slurmConfig({ time: '00:10:00', setup: ['echo setup'], signal_s: 90, requeue: true });
+    const script = (over: Partial<SlurmConfig>, signalBeforeEnd = true, env: NodeJS.ProcessEnv = {}) =>
       buildJobScript({ cfg: { ...cfg, ...over }, jobName: 'j', jobDir: '/j', signalBeforeEnd, command: 'python', args: ['-m', 'x'], cwd: '/w', env });
     const lines = script({}).split('\n');
     const at = lines.findIndex((l) => l.startsWith(`export ${STOP_AT_ENV}=`));

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SlurmConfig } from '../config/types';
+import { slurmConfig } from './__fixtures__/slurm-config';
 import { runProcess } from '../process/run-process';
 import { selectRunner } from './select-runner';
 
-const slurm: SlurmConfig = { partition: null, gpus: null, cpus: null, mem: null, time: null, account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 5 };
+const slurm = slurmConfig();
 
 describe('selectRunner', () => {
   it('local runs processes here', () => {

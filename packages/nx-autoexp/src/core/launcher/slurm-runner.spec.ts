@@ -5,11 +5,11 @@
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SlurmConfig } from '../config/types';
+import { slurmConfig } from './__fixtures__/slurm-config';
 import type { CommandRunner } from './slurm-command';
 import { createSlurmRunner } from './slurm-runner';
 
-const cfg: SlurmConfig = { partition: 'debug', gpus: null, cpus: 1, mem: null, time: '00:10:00', account: null, qos: null, extra_args: [], setup: [], poll_interval_s: 0.02 };
+const cfg = slurmConfig({ partition: 'debug', cpus: 1, time: '00:10:00', poll_interval_s: 0.02 });
 
 interface Reply {
   stdout?: string;
