@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpRoot, writeCheckpoint } from './__fixtures__/build-tree';
+import { tmpRoot, trainerState, writeCheckpoint, writeJson, writeRotatedRun } from './__fixtures__/build-tree';
 import { findCheckpoint, listCheckpoints } from './find-checkpoint';
 import { Candidate } from './types';
 
@@ -22,6 +22,30 @@ describe('policy best', () => {
     expect(r.selected?.step).toBe(20);
     expect(r.selected?.reason).toBe('best: eval_score=0.5 (max) in log_history among 3 evaluated valid checkpoint(s)');
     expect(findCheckpoint({ root, policy: 'best', metric: 'eval_loss' }).selected?.step).toBe(20);
+    // A saved model without a step has no eval of its own: it is not counted among the evaluated.
+    writeCheckpoint(join(root, 'final'));
+    expect(findCheckpoint({ root, policy: 'best' }).selected?.reason).toBe('best: eval_score=0.5 (max) in log_history among 3 evaluated valid checkpoint(s)');
+  });
+
+  it('best_global_step alone (no best_model_checkpoint) names the checkpoint', () => {
+    for (const s of [10, 20, 30]) writeCheckpoint(join(root, `checkpoint-${s}`), { state: { globalStep: s } });
+    writeJson(join(root, 'checkpoint-30', 'trainer_state.json'), { ...trainerState({ globalStep: 30 }), best_global_step: 20 });
+    const r = findCheckpoint({ root, policy: 'best' });
+    expect(r.selected?.step).toBe(20);
+    expect(r.selected?.reason).toBe('best: best_model_checkpoint checkpoint-20 in trainer_state.json of checkpoint-30 (global_step 30)');
+  });
+
+  it("a best_model_checkpoint that is no checkpoint-N folder name is found by best_global_step", () => {
+    for (const s of [10, 20, 30]) writeCheckpoint(join(root, `checkpoint-${s}`), { state: { globalStep: s } });
+    writeJson(join(root, 'checkpoint-30', 'trainer_state.json'), { ...trainerState({ globalStep: 30, bestModelCheckpoint: '/cluster/run/best' }), best_global_step: 10 });
+    expect(findCheckpoint({ root, policy: 'best' }).selected?.step).toBe(10);
+  });
+
+  it('when the recorded best is gone, the reason says so next to the metric choice', () => {
+    writeRotatedRun(root, { steps: [10, 20, 30, 40], scores: [0.1, 0.6, 0.4, 0.3], keep: 'all' });
+    rmSync(join(root, 'checkpoint-20'), { recursive: true });
+    const r = findCheckpoint({ root, policy: 'best' });
+    expect(r.selected?.reason).toBe('best: eval_score=0.4 (max) in log_history among 3 evaluated valid checkpoint(s); best_model_checkpoint checkpoint-20 in trainer_state.json of checkpoint-40 (global_step 40) no longer exists');
   });
 
   it("names the state's best_metric when the best checkpoint's own eval is not in log_history", () => {
@@ -52,6 +76,17 @@ describe('policy latest', () => {
     const r = findCheckpoint({ root, policy: 'latest' });
     expect(r.selected?.path).toBe(join(root, 'checkpoint-5'));
     expect(r.selected?.reason).toBe('latest: highest global step 5 among 2 valid checkpoint(s)');
+  });
+});
+
+describe("validate: 'needed'", () => {
+  it('a saved model whose own state is newer than every checkpoint-N is the latest, validated or not', () => {
+    writeCheckpoint(join(root, 'checkpoint-20'), { state: { globalStep: 20 } });
+    writeCheckpoint(join(root, 'best_model'), { state: { globalStep: 30 } });
+    for (const validate of [undefined, 'needed'] as const) {
+      const r = findCheckpoint({ root, policy: 'latest', validate });
+      expect(r.selected).toMatchObject({ path: join(root, 'best_model'), step: 30 });
+    }
   });
 });
 
