@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpRoot, trainerState, writeCheckpoint, writeJson, writeRotatedRun } from './__fixtures__/build-tree';
+import { tmpRoot, trainerState, writeCheckpoint, writeJson, writeRotatedRun, writeRunRecord } from './__fixtures__/build-tree';
 import { findCheckpoint, listCheckpoints } from './find-checkpoint';
 import { Candidate } from './types';
 
@@ -121,4 +121,34 @@ describe('qualifies (the folders this run wrote)', () => {
 
 it("policy 'path' without a path is a call mistake that says what is missing", () => {
   expect(() => findCheckpoint({ root, policy: 'path' })).toThrow("policy 'path' needs a path to the checkpoint folder");
+});
+
+describe("policy 'path': the run an explicit folder belongs to", () => {
+  const record = (dir: string) => writeRunRecord(join(root, dir), { run_id: 'r1', experiment: 'e', config_hash: 'h', status: 'completed', started_at: '2026-01-01T00:00:00Z' });
+
+  it('is the nearest run record above it, up to five folders above the checkpoint', () => {
+    record('run');
+    writeCheckpoint(join(root, 'run', 'a', 'b', 'c', 'd', 'checkpoint-10'));
+    const r = findCheckpoint({ root, policy: 'path', path: 'run/a/b/c/d/checkpoint-10' });
+    expect(r.selected).toMatchObject({ step: 10, valid: true, reason: 'path: the folder given explicitly' });
+    expect(r.runDir).toBe(join(root, 'run'));
+    expect(r.run?.run_id).toBe('r1');
+    expect(r.runs.map((x) => x.runDir)).toEqual([join(root, 'run')]);
+  });
+
+  it('is none when the record is six folders above the checkpoint', () => {
+    record('run');
+    writeCheckpoint(join(root, 'run', 'a', 'b', 'c', 'd', 'e', 'checkpoint-10'));
+    const far = findCheckpoint({ root, policy: 'path', path: join(root, 'run', 'a', 'b', 'c', 'd', 'e', 'checkpoint-10') });
+    expect(far.selected?.step).toBe(10);
+    expect(far).toMatchObject({ runDir: null, run: null, runs: [] });
+  });
+
+  it('a folder not named checkpoint-N gets its step from its own state', () => {
+    record('run');
+    writeCheckpoint(join(root, 'run', 'final'), { state: { globalStep: 42 } });
+    const r = findCheckpoint({ root, policy: 'path', path: 'run/final' });
+    expect(r.selected).toMatchObject({ path: join(root, 'run', 'final'), step: 42 });
+    expect(r.runDir).toBe(join(root, 'run'));
+  });
 });
