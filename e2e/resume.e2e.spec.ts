@@ -7,18 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { TINY_BART_YAML } from './faults/support';
 import { Workspace } from './workspace';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-const YAML = `model:
-  type: seq2seq
-  init: random
-  architecture: bart
-  config_overrides: { d_model: 32, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 64, decoder_ffn_dim: 64, max_position_embeddings: 128 }
-  tokenizer: { vocab_size: 500 }
-preprocess: { max_source_length: 64, max_target_length: 24 }
-train:
+const YAML = `${TINY_BART_YAML}train:
   max_steps: 200
   per_device_train_batch_size: 4
   eval_strategy: "no"

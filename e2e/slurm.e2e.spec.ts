@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWithCluster, startTestCluster } from '../tools/slurm/test-cluster';
-import { addExperiment, standInYaml } from './faults/support';
+import { TINY_BART_YAML, addExperiment, standInYaml } from './faults/support';
 import { Workspace, taskRan } from './workspace';
 
 const cluster = startTestCluster();
@@ -38,14 +38,7 @@ const inQueue = (id: string): string => spawnSync('squeue', ['-h', '-j', id, '-o
 // AUTOEXP_E2E_REQUEUE_STEPS fixes the step count instead.
 const REQUEUE_TRAIN_S = 70;
 const CALIBRATION_STEPS = 400;
-const requeueYaml = (steps: number, launcher: 'slurm' | 'local') => `model:
-  type: seq2seq
-  init: random
-  architecture: bart
-  config_overrides: { d_model: 32, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 64, decoder_ffn_dim: 64, max_position_embeddings: 128 }
-  tokenizer: { vocab_size: 500 }
-preprocess: { max_source_length: 64, max_target_length: 24 }
-train:
+const requeueYaml = (steps: number, launcher: 'slurm' | 'local') => `${TINY_BART_YAML}train:
   max_steps: ${steps}
   per_device_train_batch_size: 4
   eval_strategy: "no"

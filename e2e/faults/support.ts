@@ -60,6 +60,16 @@ export function standInYaml(o: StandInOptions = {}): string {
   ].join('\n');
 }
 
+/** The model and preprocess sections of the smallest real BART the trainer trains in milliseconds a step. */
+export const TINY_BART_YAML = `model:
+  type: seq2seq
+  init: random
+  architecture: bart
+  config_overrides: { d_model: 32, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 64, decoder_ffn_dim: 64, max_position_embeddings: 128 }
+  tokenizer: { vocab_size: 500 }
+preprocess: { max_source_length: 64, max_target_length: 24 }
+`;
+
 export function addExperiment(ws: Workspace, name: string, yaml: string): void {
   mkdirSync(join(ws.root, 'experiments', name), { recursive: true });
   ws.write(`experiments/${name}/experiment.yaml`, yaml);
