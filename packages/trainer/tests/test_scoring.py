@@ -262,14 +262,16 @@ def test_metric_errors_name_the_key_and_the_allowed_values():
         score_texts([], [])
 
 
+def error(p, r) -> str:
+    """The message score_csv refuses predictions p / references r with."""
+    with pytest.raises(ScoreInputError) as info:
+        score_csv(p, r, "whitespace")
+    return str(info.value)
+
+
 def test_score_csv_names_the_role_file_and_fix_of_each_bad_file(files, tmp_path):
     """Each message: which file (predictions or references, and its path), what is wrong, what to do."""
     preds, refs = files
-
-    def error(p, r) -> str:
-        with pytest.raises(ScoreInputError) as info:
-            score_csv(p, r, "whitespace")
-        return str(info.value)
 
     missing = tmp_path / "missing.csv"
     assert error(missing, refs) == f"predictions file not found: {missing}; check the path"
@@ -302,11 +304,6 @@ def test_score_csv_names_the_role_file_and_fix_of_each_bad_file(files, tmp_path)
 
 def test_score_csv_names_the_row_or_fname_of_each_bad_row(files, tmp_path):
     preds, refs = files
-
-    def error(p, r) -> str:
-        with pytest.raises(ScoreInputError) as info:
-            score_csv(p, r, "whitespace")
-        return str(info.value)
 
     blank = write_csv(tmp_path / "blank.csv", ["fname", "summary"], [["test_0", "a"], ["  ", "b"]])
     assert error(blank, refs) == f"predictions file {blank}: data row 2 has an empty fname; fill it in"
