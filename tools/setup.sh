@@ -58,5 +58,5 @@ fi
 say "building the Nx plugin"
 # tsc directly, not `nx run @autoexp/nx-autoexp:build`: Nx loads this plugin from dist/ to compute
 # the project graph, so on a fresh clone there is no graph before this build.
-npx tsc -p packages/nx-autoexp/tsconfig.lib.json
+npm run -s build   # tsc, then the schema validators as standalone code (scripts/generate-validators.js)
 say "ready"

@@ -29,7 +29,7 @@ if [ ! -x .venv/bin/python ]; then
   exit 1
 fi
 echo "== building the plugin"
-npx tsc -p packages/nx-autoexp/tsconfig.lib.json || { echo "build failed" >&2; exit 1; }
+npm run -s build || { echo "build failed" >&2; exit 1; }
 
 failed=()
 bench() {

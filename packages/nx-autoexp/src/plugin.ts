@@ -4,7 +4,7 @@ import { loadExperimentCached, loadExperimentFolderCached } from './core/config/
 import type { ResolvedExperiment } from './core/config/types';
 import { sweepAnchor, sweepTag, variantRoot } from './plugin/sweep-projects';
 import { dataPath, workspaceRelative } from './core/config/data-paths';
-import { EXPERIMENT_FILE } from './core/config/load-experiment';
+import { EXPERIMENT_FILE } from './core/config/experiment-files';
 import { experimentOfProject, projectOf } from './core/naming/experiment-names';
 import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugin/target-definitions';
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EXPERIMENT_FILE } from '../config/load-experiment';
+import { EXPERIMENT_FILE } from '../config/experiment-files';
 import { loadExperimentCached } from '../config/experiment-cache';
 import { experimentIds } from '../config/experiment-ids';
 import { readIndex } from '../submission/experiment-index';

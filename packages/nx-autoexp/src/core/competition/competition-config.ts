@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IANAZone } from 'luxon';
 import { ConfigError, ConfigErrors } from '../config/config-error';
-import { BASE_CONFIG } from '../config/load-experiment';
+import { BASE_CONFIG } from '../config/experiment-files';
 import { describeSchemaErrors, sectionValidator } from '../config/schema';
 import type { CompetitionConfig } from '../config/types';
 import { lineOf, readYamlSource } from '../config/yaml-source';

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readRegularFile } from '../fs/read-regular-file';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
-import { BASE_CONFIG, experimentFile, loadExperimentFolder, pickExperiment } from './load-experiment';
+import { BASE_CONFIG, experimentFile, pickExperiment } from './experiment-files';
 import { splitVariant } from '../naming/experiment-names';
 import { EXPERIMENT_SCHEMA_PATH } from './schema';
 import { workspaceDataDir } from './workspace-data';
@@ -58,7 +58,7 @@ function contentKey(paths: string[]): string {
 let buildVersion: string | null = null;
 /** Changes whenever the loader or the schema (defaults!) changes. */
 function loaderVersion(): string {
-  buildVersion ??= contentKey([require.resolve('./load-experiment'), require.resolve('../sweep/expand'), require.resolve('../sweep/variant-name'), EXPERIMENT_SCHEMA_PATH]);
+  buildVersion ??= contentKey([require.resolve('./load-experiment'), require.resolve('./experiment-files'), require.resolve('../sweep/expand'), require.resolve('../sweep/variant-name'), EXPERIMENT_SCHEMA_PATH]);
   return buildVersion;
 }
 
@@ -120,7 +120,8 @@ export function loadExperimentFolderCached(workspaceRoot: string, name: string):
   }
   let value: Loaded | Error;
   try {
-    value = loadExperimentFolder(workspaceRoot, name);
+    // Loaded on a miss only: the parser, the schema and sweeps cost ~15 ms of requires a step need not pay.
+    value = (require('./load-experiment') as typeof import('./load-experiment')).loadExperimentFolder(workspaceRoot, name);
   } catch (err) {
     value = err as Error;
   }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExperimentFolderCached } from './experiment-cache';
-import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from './load-experiment';
+import { EXPERIMENTS_DIR, EXPERIMENT_FILE } from './experiment-files';
 
 /**
  * Every experiment of the workspace by id, sorted: a plain folder's name, and

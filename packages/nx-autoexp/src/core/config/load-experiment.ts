@@ -14,14 +14,9 @@ import { groupOf } from '../sweep/groups';
 import { parseSweep } from '../sweep/parse-sweep';
 import type { SweepSpec, SweepVariant } from '../sweep/types';
 
-export const BASE_CONFIG = 'config/base.yaml';
-export const EXPERIMENTS_DIR = 'experiments';
-export const EXPERIMENT_FILE = 'experiment.yaml';
+import { BASE_CONFIG, experimentFile, pickExperiment } from './experiment-files';
 
-/** The file of an experiment, or of the sweep a variant (`<folder>--<variant>`) belongs to. */
-export function experimentFile(workspaceRoot: string, experiment: string): string {
-  return join(workspaceRoot, EXPERIMENTS_DIR, splitVariant(experiment).folder, EXPERIMENT_FILE);
-}
+export { BASE_CONFIG, EXPERIMENTS_DIR, EXPERIMENT_FILE, experimentFile, pickExperiment } from './experiment-files';
 
 export function checkExperimentName(name: string, where: string): void {
   if (!isExperimentName(name) || name.includes(VARIANT_SEPARATOR)) {
@@ -41,26 +36,6 @@ export function checkExperimentName(name: string, where: string): void {
  */
 export function loadExperiment(workspaceRoot: string, experiment: string): ResolvedExperiment {
   return pickExperiment(loadExperimentFolder(workspaceRoot, splitVariant(experiment).folder), experiment);
-}
-
-/**
- * The experiment (or variant) `id` among what its folder yields: a folder
- * holding a sweep is no experiment itself, and a plain folder has no variants.
- */
-export function pickExperiment(loaded: ResolvedExperiment[], id: string): ResolvedExperiment {
-  const { folder, variant } = splitVariant(id);
-  const found = loaded.find((e) => e.name === id);
-  if (found) return found;
-  const file = loaded[0].file;
-  if (!loaded[0].sweep) {
-    throw new ConfigError(`no sweep in this file, so there is no variant '${variant}'`, file, null, null, `run ${projectOf(folder)}; "--" in a name separates a sweep from its variant`);
-  }
-  const names = loaded.map((e) => e.sweep!.variant);
-  const list = names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
-  if (variant === null) {
-    throw new ConfigError(`this file holds a sweep of ${names.length} variants and is no experiment itself`, file, null, 'sweep', `run its variants (${list}): npx nx run-many -t submit --projects=tag:sweep:${folder}; npx autoexp plan ${folder} lists them`);
-  }
-  throw new ConfigError(`the sweep has no variant '${variant}'`, file, null, 'sweep', `its variants: ${list} (npx autoexp plan ${folder})`);
 }
 
 /**

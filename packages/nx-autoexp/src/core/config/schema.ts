@@ -1,23 +1,13 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { schemaValidator } from './schema-validators';
 
-/** Path of the shipped JSON Schema (editors use it through the `yaml-language-server` comment). */
-export const EXPERIMENT_SCHEMA_PATH = join(__dirname, '..', '..', '..', 'schema', 'experiment.schema.json');
+export { EXPERIMENT_SCHEMA_PATH } from './schema-validators';
 
-let compiled: ValidateFunction | null = null;
+/** Validates and fills defaults in place (precompiled by the build, else compiled once per process). */
+export const experimentValidator = (): ValidateFunction => schemaValidator(null);
 
-/** Validates and fills defaults in place. Compiled once per process. */
-export function experimentValidator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(EXPERIMENT_SCHEMA_PATH, 'utf8'));
-    // Loaded here, not at the top: a pipeline step whose config comes from the parsed-config cache never validates.
-    const Ajv = (require('ajv') as typeof import('ajv')).default;
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
-}
+/** Validates (and fills defaults of) one top-level section of the experiment schema, e.g. `competition`. */
+export const sectionValidator = (section: string): ValidateFunction => schemaValidator(section);
 
 export interface SchemaProblem {
   path: (string | number)[];
@@ -99,20 +89,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
-}
-
-const sectionValidators = new Map<string, ValidateFunction>();
-
-/** Validates (and fills defaults of) one top-level section of the experiment schema, e.g. `competition`. */
-export function sectionValidator(section: string): ValidateFunction {
-  let v = sectionValidators.get(section);
-  if (!v) {
-    const schema = JSON.parse(readFileSync(EXPERIMENT_SCHEMA_PATH, 'utf8'));
-    const sub = schema.properties?.[section];
-    if (!sub) throw new Error(`the experiment schema has no section '${section}'`);
-    const Ajv = (require('ajv') as typeof import('ajv')).default;
-    v = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true }).compile(sub);
-    sectionValidators.set(section, v);
-  }
-  return v;
 }

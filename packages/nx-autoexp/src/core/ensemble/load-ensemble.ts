@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { loadExperimentFolderCached } from '../config/experiment-cache';
 import { projectOf, sweepTagOf } from '../naming/experiment-names';
-import { EXPERIMENTS_DIR, experimentFile } from '../config/load-experiment';
+import { EXPERIMENTS_DIR, experimentFile } from '../config/experiment-files';
 import { hasPath, lineOf, readYamlSource } from '../config/yaml-source';
 import type { EnsembleConfig, ResolvedExperiment } from '../config/types';
 import { CatalogEntry, MemberSpecError, ResolvedMember, findEnsembleCycle, resolveMemberSpecs } from './resolve-members';

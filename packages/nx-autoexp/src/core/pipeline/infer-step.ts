@@ -15,7 +15,7 @@ import { localDevices } from './local-devices';
 import { readCsv, writeCsv } from '../submission';
 import { BaselineSet, baselineSetOf } from '../submission/baselines';
 import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } from '../submission/degenerate-check';
-import { SMOKE } from './train-step';
+import { SMOKE } from './smoke-limits';
 import { PipelineError } from './pipeline-error';
 import { resolvePython, trainerEnv } from './python';
 import { jobNameOf, nxRunCommand } from '../naming/experiment-names';

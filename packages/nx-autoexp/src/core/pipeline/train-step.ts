@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { buildResolvedConfig, newRunId } from '../config/resolved-config';
 import { loadExperimentCached } from '../config/experiment-cache';
+import { SMOKE } from './smoke-limits';
 import { experimentIds } from '../config/experiment-ids';
 import type { ResolvedExperiment } from '../config/types';
 import { writeJsonAtomic } from '../fs/atomic-write';
@@ -280,8 +281,6 @@ function withRunControl(resolved: Record<string, unknown>, exp: ResolvedExperime
   };
 }
 
-/** Smoke settings: enough to prove the pipeline works end to end, in seconds to minutes. */
-export const SMOKE = { max_steps: 4, max_train_samples: 32, max_eval_samples: 8, dev_rows: 8 };
 
 export function applySmoke(resolved: Record<string, unknown>): Record<string, unknown> {
   const t = resolved.train as Record<string, unknown> & { output_dir: string; run_id?: string };

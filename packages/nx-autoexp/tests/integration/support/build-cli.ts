@@ -25,8 +25,8 @@ export async function buildCli(label: string, entry: string, mustEmit: string[])
     }),
   );
   // The package's own nested node_modules (e.g. a newer yaml than the root's) must win, as it does for src/.
-  // So is the JSON Schema the config loader reads next to dist/.
-  for (const d of ['node_modules', 'schema']) if (existsSync(join(PKG, d))) symlinkSync(join(PKG, d), join(build, d), 'dir');
+  // So are the JSON Schema the config loader reads next to dist/ and the build's precompiled validators.
+  for (const d of ['node_modules', 'schema', 'generated']) if (existsSync(join(PKG, d))) symlinkSync(join(PKG, d), join(build, d), 'dir');
   // Type errors elsewhere in the package do not stop emit; the files must exist.
   const res = await runProcess(join(WS, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: WS, tailLines: 20 });
   for (const f of mustEmit) {
