@@ -26,7 +26,7 @@ The competition's leaderboard beside the dev scores, in prediction/experiment_in
 (columns public_score, private_score, submitted_at).
 
 record   stores the leaderboard score of an uploaded submission: a submission id
-         (exp-demo_<timestamp>, its folder under prediction/, or the timestamp alone)
+         (demo_<timestamp>, its folder under prediction/, or the timestamp alone)
          or an experiment (its latest submission, the one latest_output.csv holds).
          Scores as the leaderboard shows them (46.85) or as fractions (0.4685): a value
          above 1 is read as x100; --scale forces one. Stored as fractions, like the dev score.

@@ -166,6 +166,7 @@ function failedRow(f: FailureRecord, rank: number): LeaderboardRow {
   return {
     rank,
     experiment: f.experiment,
+    project: f.project,
     timestamp: f.at,
     when: f.at,
     status: 'failed',

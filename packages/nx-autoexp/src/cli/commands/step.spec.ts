@@ -59,15 +59,15 @@ describe('autoexp step: usage', () => {
 
 describe('autoexp step: a failing step', () => {
   it.each([
-    [['train', '--experiment=nope', '--runName=nope', '--smoke=false'], 'exp-nope.json', false],
-    [['submit', '--experiment=nope', '--smoke', '--runName=nope/smoke', '--latest=false'], 'exp-nope.smoke.json', true],
+    [['train', '--experiment=nope', '--runName=nope', '--smoke=false'], 'nope.json', false],
+    [['submit', '--experiment=nope', '--smoke', '--runName=nope/smoke', '--latest=false'], 'nope.smoke.json', true],
   ])('%j exits 1, prints the reason with the experiment prefix and records it for the leaderboard', async (args, file, smoke) => {
     const r = await step(...args);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(smoke ? /^\[exp-nope smoke\] ERROR: / : /^\[exp-nope\] ERROR: /);
     expect(r.err).toMatch(/experiments\/nope/);
     const record = JSON.parse(readFileSync(join(ws, 'runs/_failures', file), 'utf8'));
-    expect(record).toMatchObject({ experiment: 'exp-nope', target: args[0], smoke });
+    expect(record).toMatchObject({ experiment: 'nope', project: 'exp-nope', target: args[0], smoke });
   });
 });
 

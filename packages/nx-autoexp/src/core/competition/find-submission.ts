@@ -1,13 +1,22 @@
-import { projectOf } from '../naming/experiment-names';
+import { experimentOfTyped } from '../naming/experiment-names';
 import type { IndexRow } from '../submission/experiment-index';
 import { SubmissionError } from '../submission/submission-error';
 
-export const submissionIdOf = (r: Pick<IndexRow, 'experiment' | 'timestamp'>): string => `${r.experiment}_${r.timestamp}`;
+/**
+ * A submission's id: the name of its folder under prediction/, read from the
+ * row's output_path (`prediction/<id>/output.csv`), so rows of indexes that
+ * named folders by project (`exp-demo_<ts>`) still name theirs; without one,
+ * `<experiment>_<timestamp>` as submissions are named now.
+ */
+export function submissionIdOf(r: Pick<IndexRow, 'experiment' | 'timestamp'> & Partial<Pick<IndexRow, 'output_path'>>): string {
+  const parts = (r.output_path ?? '').split(/[\\/]/);
+  return parts.length >= 2 && parts[parts.length - 1] === 'output.csv' && parts[parts.length - 2] ? parts[parts.length - 2] : `${r.experiment}_${r.timestamp}`;
+}
 
 /**
- * The index row a user means by `ref`: a submission id (`exp-demo_<ts>`,
- * the folder name under prediction/), its `<ts>` alone, or an experiment
- * (`exp-demo` or `demo`) for its latest ok, non-smoke submission, the one
+ * The index row a user means by `ref`: a submission id (`demo_<ts>`, the
+ * folder name under prediction/), its `<ts>` alone, or an experiment (`demo`,
+ * or its project `exp-demo`) for its latest ok, non-smoke submission, the one
  * latest_output.csv holds. Returns the row's position in `rows`.
  */
 export function findSubmission(rows: IndexRow[], ref: string): number {
@@ -22,7 +31,7 @@ export function findSubmission(rows: IndexRow[], ref: string): number {
     }
     return i;
   }
-  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => r.experiment === ref || r.experiment === projectOf(ref));
+  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => r.experiment === ref || r.experiment === experimentOfTyped(ref));
   const ok = mine.filter(([r]) => r.status === 'ok');
   const full = ok.filter(([r]) => r.smoke !== 'true');
   const latest = (list: (readonly [IndexRow, number])[]) => list.reduce((a, b) => (b[0].timestamp > a[0].timestamp ? b : a))[1];
@@ -32,7 +41,7 @@ export function findSubmission(rows: IndexRow[], ref: string): number {
   }
   const recent = rows.filter((r) => r.status === 'ok').slice(-5).map(submissionIdOf).reverse();
   throw new SubmissionError(
-    `no submission '${ref}' in prediction/experiment_index.csv${mine.length ? ` (experiment '${ref}' has only failed runs)` : ''}: give an experiment (exp-demo or demo) or a submission id (exp-demo_<timestamp>, the folder under prediction/, or the timestamp alone).` +
+    `no submission '${ref}' in prediction/experiment_index.csv${mine.length ? ` (experiment '${ref}' has only failed runs)` : ''}: give an experiment (demo or exp-demo) or a submission id (demo_<timestamp>, the folder under prediction/, or the timestamp alone).` +
       (recent.length ? ` Latest: ${recent.join(', ')}.` : ' The index has no ok submission yet: run `npx nx run exp-<name>:submit` first.'),
   );
 }

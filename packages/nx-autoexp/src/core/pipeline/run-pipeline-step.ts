@@ -37,6 +37,7 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
   const smoke = !!run.smoke;
   const out = run.out ?? ((t: string) => process.stdout.write(t));
   const errOut = run.err ?? ((t: string) => process.stderr.write(t));
+  // Nx labels tasks by project: the log prefix says `[exp-demo]` like Nx's own lines.
   const project = projectOf(experiment);
   const prefix = `[${project}${smoke ? ' smoke' : ''}]`;
   const log = (line: string) => out(`${prefix} ${line}\n`);
@@ -51,13 +52,13 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
   process.on('SIGTERM', onSignal);
   try {
     await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh, targets: run.targets });
-    if (target === 'submit') clearStepFailure(workspaceRoot, project, smoke);
+    if (target === 'submit') clearStepFailure(workspaceRoot, experiment, smoke);
     return true;
   } catch (err) {
     const message = describeError(err);
     errOut(`${prefix} ERROR: ${message.replace(/\n/g, `\n${prefix} `)}\n`);
     try {
-      recordStepFailure(workspaceRoot, { experiment: project, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
+      recordStepFailure(workspaceRoot, { experiment, target, reason: message.split('\n').slice(0, 3).join(' '), smoke });
     } catch {
       /* recording is best effort: the task has failed either way */
     }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { INDEX_COLUMNS, readIndex } from '../submission/experiment-index';
+import { leaderboard } from '../submission/leaderboard';
+import { submissionIdOf } from '../competition/find-submission';
 import { checkpointTrackers } from './checkpoint-trackers';
 import { submitStep } from './submit-step';
 
@@ -61,7 +63,8 @@ describe('submitStep: tracker runs (train.report_to)', () => {
   });
 
   it("rewrites an index with the old header into the current columns, old rows kept", async () => {
-    const old = INDEX_COLUMNS.filter((c) => c !== 'tracker');
+    // An index of an earlier version: no tracker column, no project column (experiments named by project).
+    const old = INDEX_COLUMNS.filter((c) => c !== 'tracker' && c !== 'project');
     const oldRow = old.map((c) => ({ experiment: 'exp-old', timestamp: '20261101T000000000Z', status: 'ok', score: '0.5', note: 'kept, with a comma' })[c as string] ?? '');
     write('prediction/experiment_index.csv', `${old.join(',')}\n${oldRow.map((v) => (v.includes(',') ? `"${v}"` : v)).join(',')}\n`);
     manifest();
@@ -70,9 +73,45 @@ describe('submitStep: tracker runs (train.report_to)', () => {
     const [header, ...rows] = parse(readFileSync(join(ws, 'prediction/experiment_index.csv')), { relax_column_count: false }) as string[][];
     expect(header).toEqual([...INDEX_COLUMNS]);
     expect(header.indexOf('tracker')).toBe(header.indexOf('warnings') - 1);
+    expect(header.indexOf('project')).toBe(header.indexOf('experiment') + 1);
     const recs = rows.map((r) => Object.fromEntries(header.map((c, i) => [c, r[i]])));
-    expect(recs[0]).toMatchObject({ experiment: 'exp-old', timestamp: '20261101T000000000Z', score: '0.5', tracker: '', note: 'kept, with a comma' });
-    expect(recs[1]).toMatchObject({ experiment: 'exp-demo', tracker: `wandb:abc123 ${WANDB.url}` });
+    expect(recs[0]).toMatchObject({ experiment: 'old', project: 'exp-old', timestamp: '20261101T000000000Z', score: '0.5', tracker: '', note: 'kept, with a comma' });
+    expect(recs[1]).toMatchObject({ experiment: 'demo', project: 'exp-demo', tracker: `wandb:abc123 ${WANDB.url}` });
+  });
+
+  it('names the submission by experiment: prediction/demo_<ts>/, index row, receipt and metadata', async () => {
+    manifest();
+    runRecord('outputs/demo/r1', { run_id: 'r1' });
+    const lines = await submit();
+    const row = readIndex(ws).at(-1)!;
+    expect(row).toMatchObject({ experiment: 'demo', project: 'exp-demo', output_path: `prediction/demo_${row.timestamp}/output.csv` });
+    const receipt = JSON.parse(readFileSync(join(ws, 'runs/demo/submit/receipt.json'), 'utf8'));
+    expect(receipt).toMatchObject({ experiment: 'demo', outputPath: row.output_path });
+    expect(metadata()).toMatchObject({ experiment: 'demo', submission_id: `demo_${row.timestamp}` });
+    expect(lines).toContain(`submission: prediction/demo_${row.timestamp}/output.csv`);
+  });
+
+  it('an index of an earlier version (exp-demo rows, a user column) and a new submit: one experiment demo on the leaderboard, old values kept', async () => {
+    // Written by the previous version: experiment = the project, no project column; `public_lb` is the user's own.
+    const old = [...INDEX_COLUMNS.filter((c) => c !== 'project'), 'public_lb'];
+    const oldRow: Record<string, string> = {
+      experiment: 'exp-demo', timestamp: '20261101T000000000Z', status: 'ok', smoke: 'false', score: '0.9', metric: 'mean/mean/mecab',
+      output_path: 'prediction/exp-demo_20261101T000000000Z/output.csv', metadata_path: 'prediction/exp-demo_20261101T000000000Z/experiment_metadata.json', public_lb: '41.5',
+    };
+    write('prediction/experiment_index.csv', `${old.join(',')}\n${old.map((c) => oldRow[c] ?? '').join(',')}\n`);
+    manifest();
+    runRecord('outputs/demo/r1', { run_id: 'r1' });
+    await submit();
+    const [header, ...rows] = parse(readFileSync(join(ws, 'prediction/experiment_index.csv')), { relax_column_count: false }) as string[][];
+    expect(header).toEqual([...INDEX_COLUMNS, 'public_lb']);
+    const recs = rows.map((r) => Object.fromEntries(header.map((c, i) => [c, r[i]])));
+    expect(recs).toHaveLength(2);
+    expect(recs[0]).toMatchObject({ ...oldRow, experiment: 'demo', project: 'exp-demo' });
+    expect(recs[1]).toMatchObject({ experiment: 'demo', project: 'exp-demo', public_lb: '' });
+    const board = leaderboard(ws);
+    expect(board.map((r) => [r.experiment, r.project, r.score])).toEqual([['demo', 'exp-demo', 0.9]]);
+    // The old row keeps its folder name as its submission id.
+    expect(submissionIdOf(readIndex(ws)[0])).toBe('exp-demo_20261101T000000000Z');
   });
 });
 

@@ -43,8 +43,8 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
   const devScore = readJson(paths.devScore, 'infer') as RougeScores | null;
   const receipt = await recordSubmission({
     workspaceRoot: root,
-    // Submissions are named by project (prediction/exp-demo_<ts>/), as Nx shows them.
-    experiment: exp.project,
+    // Submissions are named by experiment (prediction/demo_<ts>/), like runs/<experiment>/.
+    experiment: exp.name,
     predictionsPath: predictions,
     samplePath: sample,
     allowEmpty: exp.config.submit.allow_empty,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PipelineError } from '../pipeline/pipeline-error';
 import { readCsv, toCsvText } from '../submission/csv-io';
 import { DEV_COUNT, TOPICS, buildReportWorkspace } from './__fixtures__/report-workspace';
-import { collectReport, runsFolderOf } from './collect-report';
+import { collectReport } from './collect-report';
 import type { ItemScorer } from './score-items';
 import type { ItemScore } from './types';
 
@@ -29,14 +29,14 @@ describe('collectReport', () => {
   it('ranks the best ok, non-smoke submission of each experiment', async () => {
     const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer, now: new Date('2026-11-26T09:00:00Z') });
     expect(data.experiments.map((e) => [e.rank, e.experiment, e.score, e.timestamp])).toEqual([
-      [1, 'exp-alpha', 0.9, '20261126T081000000Z'],
-      [2, 'exp-beta', 0.6, '20261126T082000000Z'],
+      [1, 'alpha', 0.9, '20261126T081000000Z'],
+      [2, 'beta', 0.6, '20261126T082000000Z'],
     ]);
     expect(data.experiments[1].strategy).toBe('conservative');
     expect(data.experiments[0].when).toBe('2026-11-26T08:10:00.000Z');
     expect(data.generatedAt).toBe('2026-11-26T09:00:00.000Z');
     const withSmoke = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer, includeSmoke: true });
-    expect(withSmoke.experiments.map((e) => e.experiment)).toEqual(['exp-gamma', 'exp-alpha', 'exp-beta']);
+    expect(withSmoke.experiments.map((e) => e.experiment)).toEqual(['gamma', 'alpha', 'beta']);
   });
 
   it('carries the trivial baselines of the dev set and flags an experiment that does not beat them', async () => {
@@ -49,7 +49,7 @@ describe('collectReport', () => {
     const t = readCsv(index);
     writeFileSync(index, toCsvText(t.header, t.rows.map((r) => t.header.map((h) => (h === 'baselines' ? key : r[h] ?? '')))));
     const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
-    expect(data.experiments.map((e) => [e.experiment, e.score, e.belowBaseline])).toEqual([['exp-alpha', 0.9, false], ['exp-beta', 0.6, true]]);
+    expect(data.experiments.map((e) => [e.experiment, e.score, e.belowBaseline])).toEqual([['alpha', 0.9, false], ['beta', 0.6, true]]);
     expect(data.baselines.map((b) => [b.name, b.score, b.devSet])).toEqual([['constant', 0.7, key], ['lead-1', 0.2, key]]);
   });
 
@@ -84,7 +84,7 @@ describe('collectReport', () => {
 
   it('notes missing dev predictions, changed predictions and unreadable metadata per experiment', async () => {
     rmSync(join(root, 'runs/beta'), { recursive: true });
-    const metaPath = join(root, 'prediction/exp-alpha_20261126T081000000Z/experiment_metadata.json');
+    const metaPath = join(root, 'prediction/alpha_20261126T081000000Z/experiment_metadata.json');
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
     meta.inference.attempts = [{ split: 'dev', ok: true, output_sha256: 'f'.repeat(64) }];
     writeFileSync(metaPath, JSON.stringify(meta));
@@ -97,7 +97,7 @@ describe('collectReport', () => {
     writeFileSync(metaPath, '{ not json');
     const broken = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
     expect(broken.experiments[0].config).toBeNull();
-    expect(broken.experiments[0].notes[0]).toMatch(/^metadata not readable \(prediction\/exp-alpha_20261126T081000000Z\/experiment_metadata\.json: /);
+    expect(broken.experiments[0].notes[0]).toMatch(/^metadata not readable \(prediction\/alpha_20261126T081000000Z\/experiment_metadata\.json: /);
     // Without metadata there is no data.dev, but the curve still comes from the index row's checkpoint.
     expect(broken.experiments[0].curve?.best?.step).toBe(40);
   });
@@ -128,10 +128,24 @@ describe('collectReport', () => {
     expect(data.notes[0]).toMatch(/^no submissions to show yet/);
   });
 
-  it('maps index names (exp-<name>) to runs/<name> folders', () => {
-    expect(runsFolderOf('exp-demo', null)).toBe('demo');
-    expect(runsFolderOf('exp-demo', { checkpoint: { experiment: 'other' } })).toBe('other');
-    expect(runsFolderOf('exp-demo', { inference: { experiment: '../../etc' } })).toBe('demo');
-    expect(runsFolderOf('plain', null)).toBe('plain');
+  it('reads an index of an earlier version (no project column, experiments named exp-<name>) as experiments with their runs/ folders', async () => {
+    const index = join(root, 'prediction/experiment_index.csv');
+    const t = readCsv(index);
+    const old = t.header.filter((h) => h !== 'project');
+    writeFileSync(index, toCsvText(old, t.rows.map((r) => old.map((h) => (h === 'experiment' ? `exp-${r[h]}` : r[h] ?? '')))));
+    const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
+    expect(data.experiments.map((e) => [e.experiment, e.score])).toEqual([['alpha', 0.9], ['beta', 0.6]]);
+    // Per-item scores come from runs/alpha/, found by the migrated name.
+    expect(data.experiments[0].items?.count).toBe(DEV_COUNT);
+  });
+
+  it('does not follow an index experiment that is no folder name', async () => {
+    const index = join(root, 'prediction/experiment_index.csv');
+    const t = readCsv(index);
+    writeFileSync(index, toCsvText(t.header, t.rows.map((r) => t.header.map((h) => (h === 'experiment' && r[h] === 'alpha' ? '../../etc' : r[h] ?? '')))));
+    const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
+    const bad = data.experiments.find((e) => e.experiment === '../../etc')!;
+    expect(bad.items).toBeNull();
+    expect(bad.notes).toContain("experiment '../../etc' in the index is not an experiment name: no per-item scores");
   });
 });

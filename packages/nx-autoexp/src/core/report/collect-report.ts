@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dataPath } from '../config/data-paths';
-import { experimentOfProject, isExperimentName, nxRunCommand } from '../naming/experiment-names';
+import { isExperimentName, nxRunCommand } from '../naming/experiment-names';
 import type { ExperimentConfig } from '../config/types';
 import { PipelineError } from '../pipeline/pipeline-error';
 import { runPaths } from '../pipeline/run-paths';
@@ -36,17 +36,6 @@ export interface CollectReportOptions {
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
-
-/**
- * The runs/<name>/ folder of a submission: the index names experiments by
- * Nx project (exp-<name>), the manifest and infer record by folder name.
- */
-export function runsFolderOf(experiment: string, meta: Json | null): string {
-  for (const v of [obj(meta?.checkpoint)?.experiment, obj(meta?.inference)?.experiment]) {
-    if (typeof v === 'string' && isExperimentName(v)) return v;
-  }
-  return experimentOfProject(experiment) ?? experiment;
-}
 
 /** sha256 the infer step recorded for the dev predictions of this submission, if any. */
 function recordedDevSha(meta: Json | null): string | null {
@@ -139,7 +128,12 @@ class Collector {
 
   /** Per-item dev scores of the predictions in runs/<name>/infer (the latest infer run of the experiment). */
   private async devItems(row: LeaderboardRow, meta: Json | null, config: unknown, notes: string[]): Promise<ExperimentReport['items']> {
-    const folder = runsFolderOf(row.experiment, meta);
+    // The index names experiments as runs/ does; a hand-edited name that is no folder name is not followed.
+    const folder = row.experiment;
+    if (!isExperimentName(folder)) {
+      notes.push(`experiment '${folder}' in the index is not an experiment name: no per-item scores`);
+      return null;
+    }
     const predPath = this.input(join(this.root, runPaths(folder).devPredictions));
     if (!existsSync(predPath)) {
       notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`${nxRunCommand(folder, 'infer')}\` to make them)`);

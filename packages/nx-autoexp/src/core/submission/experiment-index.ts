@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeUtf8, parseCsvText, toCsvText } from './csv-io';
 import { combineRouge } from './metric-label';
+import { experimentOfProject, projectOf } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 
 /** Columns of prediction/experiment_index.csv (docs/architecture.md). */
 export const INDEX_COLUMNS = [
+  // The experiment name (folder under experiments/), and its Nx project (`exp-<experiment>`, what `nx run` takes).
   'experiment',
+  'project',
   'timestamp',
   'status',
   'smoke',
@@ -88,6 +91,7 @@ export function readIndexFile(path: string): IndexContents {
     return row;
   });
   if (!parsed.header.includes('metric')) rows.forEach((r) => upgradeLegacyScore(r, dirname(dirname(path))));
+  if (!parsed.header.includes('project')) rows.forEach(upgradeLegacyExperiment);
   const known = new Set<string>(INDEX_COLUMNS);
   const extraColumns = parsed.header.filter((h) => !known.has(h));
   const extraAt = extraColumns.map((c) => parsed.header.indexOf(c));
@@ -96,6 +100,15 @@ export function readIndexFile(path: string): IndexContents {
 }
 
 const emptyIndex = (): IndexContents => ({ text: '', header: [...INDEX_COLUMNS], rows: [], extraColumns: [], extraValues: [] });
+
+/**
+ * A pre-`project` row named its experiment by Nx project (`exp-demo`): it
+ * becomes experiment `demo`, project `exp-demo`, as rows are written now.
+ */
+function upgradeLegacyExperiment(row: IndexRow): void {
+  row.experiment = experimentOfProject(row.experiment) ?? row.experiment;
+  row.project = projectOf(row.experiment);
+}
 
 /** A pre-`metric` row: score was R1 + R2 + RL; becomes their mean (cleared when one is missing). */
 function upgradeLegacyScore(row: IndexRow, workspaceRoot: string): void {

@@ -139,7 +139,12 @@ describe('configDiff', () => {
       { key: 'model.lora.r', a: undefined, b: 8 },
       { key: 'train.seed', a: 1, b: 2 },
     ]);
-    await expect(async () => configDiff(ws, 'a', 'nope')).rejects.toThrow(/no submission of experiment 'nope'/);
+    await expect(async () => configDiff(ws, 'a', 'nope')).rejects.toThrow(/no submission of experiment 'nope'.*npx nx run exp-nope:submit/);
+    // A project name means its experiment; the hint still names the Nx task once.
+    expect(configDiff(ws, 'exp-a', 'b')).toEqual(configDiff(ws, 'a', 'b'));
+    await expect(async () => configDiff(ws, 'a', 'exp-nope')).rejects.toThrow(/no submission of experiment 'exp-nope'.*npx nx run exp-nope:submit/);
+    // Rows as submit writes them: experiment names, with the project beside them.
+    expect(leaderboard(ws).map((r) => [r.experiment, r.project])).toEqual([['a', 'exp-a'], ['b', 'exp-b']]);
   });
 
   it('flattens nested objects, keeping arrays whole', () => {
@@ -161,31 +166,31 @@ describe('leaderboard: seed groups of a sweep', () => {
     mkdirSync(join(ws, 'experiments', 'lr'), { recursive: true });
     writeFileSync(join(ws, 'experiments/lr/experiment.yaml'), 'model: {type: seq2seq, init: random, architecture: bart}\nsweep:\n  grid:\n    train.learning_rate: [0.001, 0.003]\n    train.seed: [1, 2, 3]\n');
     writeIndex([
-      { experiment: 'exp-lr--learning_rate-0.001-seed-1', timestamp: '20261126T080000000Z', score: '0.40' },
-      { experiment: 'exp-lr--learning_rate-0.001-seed-1', timestamp: '20261126T080500000Z', score: '0.30' }, // not its best: left out of the mean
-      { experiment: 'exp-lr--learning_rate-0.001-seed-2', timestamp: '20261126T081000000Z', score: '0.44' },
-      { experiment: 'exp-lr--learning_rate-0.001-seed-3', timestamp: '20261126T082000000Z', score: '0.48' },
-      { experiment: 'exp-lr--learning_rate-0.003-seed-1', timestamp: '20261126T083000000Z', score: '0.50' }, // alone in its group: no stats
-      { experiment: 'exp-plain', timestamp: '20261126T084000000Z', score: '0.45' },
+      { experiment: 'lr--learning_rate-0.001-seed-1', timestamp: '20261126T080000000Z', score: '0.40' },
+      { experiment: 'lr--learning_rate-0.001-seed-1', timestamp: '20261126T080500000Z', score: '0.30' }, // not its best: left out of the mean
+      { experiment: 'lr--learning_rate-0.001-seed-2', timestamp: '20261126T081000000Z', score: '0.44' },
+      { experiment: 'lr--learning_rate-0.001-seed-3', timestamp: '20261126T082000000Z', score: '0.48' },
+      { experiment: 'lr--learning_rate-0.003-seed-1', timestamp: '20261126T083000000Z', score: '0.50' }, // alone in its group: no stats
+      { experiment: 'plain', timestamp: '20261126T084000000Z', score: '0.45' },
     ]);
     const rows = leaderboard(ws);
-    const g = rows.find((r) => r.experiment === 'exp-lr--learning_rate-0.001-seed-2')!.group!;
+    const g = rows.find((r) => r.experiment === 'lr--learning_rate-0.001-seed-2')!.group!;
     expect(g.name).toBe('lr--learning_rate-0.001');
     expect(g.n).toBe(3);
     expect(g.mean).toBeCloseTo(0.44, 10);
     expect(g.std).toBeCloseTo(0.04, 10); // sample std of 0.40, 0.44, 0.48
-    expect(g.members.sort()).toEqual(['exp-lr--learning_rate-0.001-seed-1', 'exp-lr--learning_rate-0.001-seed-2', 'exp-lr--learning_rate-0.001-seed-3']);
+    expect(g.members.sort()).toEqual(['lr--learning_rate-0.001-seed-1', 'lr--learning_rate-0.001-seed-2', 'lr--learning_rate-0.001-seed-3']);
     expect(rows.filter((r) => r.group).map((r) => r.experiment).sort()).toEqual(g.members);
-    expect(rows.find((r) => r.experiment === 'exp-lr--learning_rate-0.003-seed-1')!.group).toBeNull();
-    expect(rows.find((r) => r.experiment === 'exp-plain')!.group).toBeNull();
+    expect(rows.find((r) => r.experiment === 'lr--learning_rate-0.003-seed-1')!.group).toBeNull();
+    expect(rows.find((r) => r.experiment === 'plain')!.group).toBeNull();
   });
 
   it('never averages scores of different metrics', () => {
     writeIndex([
-      { experiment: 'exp-s--seed-1', timestamp: '20261126T080000000Z', score: '0.4', metric: 'mean/mean/mecab' },
-      { experiment: 'exp-s--seed-2', timestamp: '20261126T081000000Z', score: '0.9', metric: 'sum/mean/mecab' },
+      { experiment: 's--seed-1', timestamp: '20261126T080000000Z', score: '0.4', metric: 'mean/mean/mecab' },
+      { experiment: 's--seed-2', timestamp: '20261126T081000000Z', score: '0.9', metric: 'sum/mean/mecab' },
     ]);
-    const rows = leaderboard(ws, { groupOf: (e) => (e.startsWith('exp-s--') ? 's' : null) });
+    const rows = leaderboard(ws, { groupOf: (e) => (e.startsWith('s--') ? 's' : null) });
     expect(rows.every((r) => r.group === null)).toBe(true);
   });
 });

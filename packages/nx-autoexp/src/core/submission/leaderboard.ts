@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
 import { diffConfigValues } from '../config/config-diff';
-import { experimentOfProject, nxRunCommand } from '../naming/experiment-names';
+import { experimentOfTyped, nxRunCommand } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 import { SeedGroup, seedGroups, workspaceGroupOf } from '../sweep/seed-groups';
 import { timestampToIso } from '../time/compact-timestamp';
@@ -25,7 +25,10 @@ export interface LeaderboardOptions {
 
 export interface LeaderboardRow {
   rank: number;
+  /** The experiment name (`demo`), as in runs/<experiment>/. */
   experiment: string;
+  /** Its Nx project (`exp-demo`): what `nx run` takes. */
+  project: string;
   timestamp: string;
   /** ISO 8601 of `timestamp`. */
   when: string | null;
@@ -66,6 +69,7 @@ export interface LeaderboardRow {
 function toRow(r: IndexRow): Omit<LeaderboardRow, 'rank'> {
   return {
     experiment: r.experiment,
+    project: r.project,
     timestamp: r.timestamp,
     when: timestampToIso(r.timestamp),
     status: r.status,
@@ -182,10 +186,11 @@ export function leaderboard(workspaceRoot: string, opts: LeaderboardOptions = {}
 // Always differ between experiments and say nothing about the settings.
 const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
 
+/** `experiment` as typed: an experiment (`demo`) or its project (`exp-demo`). */
 function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: string): unknown {
-  const mine = rows.filter((r) => r.experiment === experiment && r.status === 'ok' && r.metadata_path);
+  const mine = rows.filter((r) => (r.experiment === experiment || r.experiment === experimentOfTyped(experiment)) && r.status === 'ok' && r.metadata_path);
   if (mine.length === 0) {
-    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfProject(experiment) ?? experiment, 'submit')}) first.`);
+    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfTyped(experiment), 'submit')}) first.`);
   }
   const latest = mine.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
   const path = join(resolve(workspaceRoot), latest.metadata_path);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isExperimentName } from '../naming/experiment-names';
+import { isExperimentName, projectOf } from '../naming/experiment-names';
+import { submissionIdOf } from '../competition/find-submission';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
@@ -46,6 +47,7 @@ export interface SubmissionMetadataInput {
 /** What validateSubmission checks (predictions, sample, allowEmpty, allowDegenerate, the degenerate checks' inputs), and where it goes. */
 export interface RecordSubmissionOptions extends ValidateSubmissionOptions {
   workspaceRoot: string;
+  /** The experiment name (`demo`): the submission id is `<experiment>_<ts>`; the index row's project is `exp-<experiment>`. */
   experiment: string;
   metadata: SubmissionMetadataInput;
   now?: Date;
@@ -67,7 +69,7 @@ export interface SubmissionReceipt {
   indexPath: string;
   /** sha256 of output.csv as written (what gets uploaded). */
   predictionsSha256: string;
-  /** `<exp>_<ts>` of the earlier submission with the same sha256, or null. */
+  /** The submission id (folder under prediction/) of the earlier submission with the same sha256, or null. */
   duplicateOf: string | null;
   warnings: string[];
 }
@@ -153,7 +155,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
     return await withFileLock(idxPath, () => {
       const index = readIndexFile(idxPath);
       const earlier = index.rows.find((r) => r.status === 'ok' && r.predictions_sha256 === predictionsSha256);
-      const duplicateOf = earlier ? `${earlier.experiment}_${earlier.timestamp}` : null;
+      const duplicateOf = earlier ? submissionIdOf(earlier) : null;
       const { id, timestamp } = freeSubmissionId(predDir, opts.experiment, ts);
       const outputDir = join(predDir, id);
       const warnings = [...validation.warnings];
@@ -199,6 +201,7 @@ export async function recordSubmission(opts: RecordSubmissionOptions): Promise<S
       const manifestPath = get(meta.checkpoint, 'path');
       const row: IndexRow = {
         experiment: opts.experiment,
+        project: projectOf(opts.experiment),
         timestamp,
         status: 'ok',
         smoke: String(meta.smoke ?? false),

@@ -1,5 +1,4 @@
 import { loadExperimentCached } from '../config/experiment-cache';
-import { experimentOfProject } from '../naming/experiment-names';
 
 /** The scores of the variants that differ only in `sweep.group_by` keys (default train.seed). */
 export interface SeedGroup {
@@ -36,7 +35,7 @@ export function seedGroups(rows: { experiment: string; score: number | null }[],
 }
 
 /**
- * The group of an index row's experiment (`exp-lr--learning_rate-0.001-seed-1`)
+ * The group of an index row's experiment (`lr--learning_rate-0.001-seed-1`)
  * from the workspace's sweep files as they are now; null for a plain
  * experiment, or a variant its sweep no longer holds.
  */
@@ -46,7 +45,7 @@ export function workspaceGroupOf(root: string): (experiment: string) => string |
     if (!memo.has(experiment)) {
       let group: string | null = null;
       try {
-        group = loadExperimentCached(root, experimentOfProject(experiment) ?? experiment).sweep?.group ?? null;
+        group = loadExperimentCached(root, experiment).sweep?.group ?? null;
       } catch {
         /* not (or no longer) a loadable variant: no group */
       }

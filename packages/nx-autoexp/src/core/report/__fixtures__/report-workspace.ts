@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { toCsvText } from '../../submission/csv-io';
 import { INDEX_COLUMNS, IndexRow } from '../../submission/experiment-index';
+import { projectOf } from '../../naming/experiment-names';
 
 export const DEV_COUNT = 25;
 export const TOPICS = ['날씨', '쇼핑', '여행', '회의 일정'];
@@ -45,8 +46,8 @@ const write = (root: string, rel: string, text: string) => {
 const csv = (header: string[], rows: Record<string, string>[]) => toCsvText(header, rows.map((r) => header.map((h) => r[h])));
 
 interface Submission {
+  /** The experiment name, also its runs/ and outputs/ folder. */
   experiment: string;
-  folder: string;
   timestamp: string;
   score: number;
   step: number;
@@ -75,9 +76,9 @@ export const BETA_LOSS = (s: number) => 8.5 - s / 40;
 
 /**
  * Writes the fixture into `root`:
- * - exp-alpha: best (dev score 0.9), checkpoint-40 kept next to checkpoint-60 (the whole log).
- * - exp-beta: two submissions (0.5 then 0.6); its checkpoint-40 folder is gone, checkpoint-50 remains.
- * - exp-gamma: a smoke submission (0.99), exp-delta: a failed one; neither is ranked by default.
+ * - alpha: best (dev score 0.9), checkpoint-40 kept next to checkpoint-60 (the whole log).
+ * - beta: two submissions (0.5 then 0.6); its checkpoint-40 folder is gone, checkpoint-50 remains.
+ * - gamma: a smoke submission (0.99), delta: a failed one; neither is ranked by default.
  */
 export function buildReportWorkspace(root: string): { devPath: string } {
   const dev = devRows();
@@ -90,10 +91,10 @@ export function buildReportWorkspace(root: string): { devPath: string } {
   write(root, 'outputs/beta/run1/checkpoint-50/trainer_state.json', JSON.stringify(trainerState(50, 40, 'run1', BETA_EVAL, BETA_LOSS)));
 
   const subs: Submission[] = [
-    { experiment: 'exp-beta', folder: 'beta', timestamp: '20261126T080000000Z', score: 0.5, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'fast', lr: 0.0005 },
-    { experiment: 'exp-alpha', folder: 'alpha', timestamp: '20261126T081000000Z', score: 0.9, step: 40, checkpoint: 'outputs/alpha/run1/checkpoint-40', strategy: 'fast', lr: 0.001, extra: { lora: { r: 8 } } },
-    { experiment: 'exp-beta', folder: 'beta', timestamp: '20261126T082000000Z', score: 0.6, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'conservative', lr: 0.0005 },
-    { experiment: 'exp-gamma', folder: 'gamma', timestamp: '20261126T083000000Z', score: 0.99, step: 10, checkpoint: 'outputs/gamma/run1/checkpoint-10', strategy: 'fast', lr: 0.01, smoke: true },
+    { experiment: 'beta', timestamp: '20261126T080000000Z', score: 0.5, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'fast', lr: 0.0005 },
+    { experiment: 'alpha', timestamp: '20261126T081000000Z', score: 0.9, step: 40, checkpoint: 'outputs/alpha/run1/checkpoint-40', strategy: 'fast', lr: 0.001, extra: { lora: { r: 8 } } },
+    { experiment: 'beta', timestamp: '20261126T082000000Z', score: 0.6, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'conservative', lr: 0.0005 },
+    { experiment: 'gamma', timestamp: '20261126T083000000Z', score: 0.99, step: 10, checkpoint: 'outputs/gamma/run1/checkpoint-10', strategy: 'fast', lr: 0.01, smoke: true },
   ];
   const rows: IndexRow[] = subs.map((s) => {
     const id = `${s.experiment}_${s.timestamp}`;
@@ -111,14 +112,15 @@ export function buildReportWorkspace(root: string): { devPath: string } {
         experiment: s.experiment,
         timestamp: s.timestamp,
         config,
-        config_hash: `${s.folder}0hash`.padEnd(64, '0'),
-        checkpoint: { version: 1, experiment: s.folder, path: s.checkpoint, step: s.step, kind: 'full', policy: 'best' },
-        inference: { experiment: s.folder, strategy_used: s.strategy, attempts: [] },
+        config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
+        checkpoint: { version: 1, experiment: s.experiment, path: s.checkpoint, step: s.step, kind: 'full', policy: 'best' },
+        inference: { experiment: s.experiment, strategy_used: s.strategy, attempts: [] },
         dev_scores: { score: s.score, rouge1: s.score / 2, rouge2: s.score / 5, rougeL: s.score * 0.3 },
       }),
     );
     return {
       experiment: s.experiment,
+      project: projectOf(s.experiment),
       timestamp: s.timestamp,
       status: 'ok',
       smoke: String(!!s.smoke),
@@ -129,7 +131,7 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       rouge2: String(s.score / 5),
       rougeL: String(s.score * 0.3),
       strategy: s.strategy,
-      config_hash: `${s.folder}0hash`.padEnd(64, '0'),
+      config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
       // One file per submission, as submit writes them (lb record tells identical files apart by this).
       predictions_sha256: createHash('sha256').update(id).digest('hex'),
       output_path: `prediction/${id}/output.csv`,
@@ -145,7 +147,7 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       submitted_at: '',
     };
   });
-  rows.push({ ...rows[0], experiment: 'exp-delta', timestamp: '20261126T084000000Z', status: 'failed', score: '', note: 'training failed' });
+  rows.push({ ...rows[0], experiment: 'delta', project: projectOf('delta'), timestamp: '20261126T084000000Z', status: 'failed', score: '', note: 'training failed' });
   write(root, 'prediction/experiment_index.csv', toCsvText([...INDEX_COLUMNS], rows.map((r) => INDEX_COLUMNS.map((c) => r[c]))));
   return { devPath: join(root, 'data/rep/dev.csv') };
 }
