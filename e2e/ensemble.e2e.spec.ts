@@ -42,8 +42,9 @@ describe('ensembles', () => {
     expect(taskRan(r.out, 'exp-ens:train:smoke')).toBe(false);
     expect(r.out).toMatch(/\[exp-ens smoke\] infer: consensus of 3 members: exp-demo, exp-pool--lr2, exp-pool--greedy/);
 
-    const row = index(ws).find((x) => x.experiment === 'exp-ens');
+    const row = index(ws).find((x) => x.experiment === 'ens');
     expect(row).toBeDefined();
+    expect(row!.project).toBe('exp-ens');
     expect(row!.strategy).toBe('consensus');
     expect(Number(row!.score)).toBeGreaterThan(0);
     const v = ws.autoexp('validate-submission', join(ws.root, row!.output_path), '--sample', join(ws.root, 'data/sample/sample_submission.csv'), '--allow-degenerate');

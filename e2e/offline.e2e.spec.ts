@@ -12,8 +12,8 @@ describe('run-many over the offline experiments', () => {
     expect(r.code).toBe(0);
     for (const p of ['exp-demo', 'exp-demo-t5', 'exp-demo-lora']) expect(taskRan(r.out, `${p}:train`)).toBe(true);
     const rows = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
-    expect(rows.map((x) => x.experiment).sort()).toEqual(['exp-demo', 'exp-demo-lora', 'exp-demo-t5']);
-    expect(ws.list('prediction').filter((d) => /^exp-demo(-t5|-lora)?_/.test(d))).toHaveLength(3);
+    expect(rows.map((x) => [x.experiment, x.project]).sort()).toEqual([['demo', 'exp-demo'], ['demo-lora', 'exp-demo-lora'], ['demo-t5', 'exp-demo-t5']]);
+    expect(ws.list('prediction').filter((d) => /^demo(-t5|-lora)?_/.test(d))).toHaveLength(3);
 
     // Continue on error: a broken experiment fails, the others still run, and the leaderboard lists it as failed.
     mkdirSync(join(ws.root, 'experiments/broken'), { recursive: true });
@@ -23,7 +23,9 @@ describe('run-many over the offline experiments', () => {
     for (const p of ['exp-demo', 'exp-demo-t5', 'exp-demo-lora']) expect(again.out).toMatch(new RegExp(`${p}:submit +\\[(local cache|existing outputs match the cache, left as is)\\]`));
     const board = ws.autoexp('leaderboard');
     expect(board.code).toBe(0);
-    expect(board.out).toMatch(/exp-broken \(failed\)/);
-    expect(board.out).toMatch(/exp-broken: train failed at .*unknown key 'num_beam'/);
+    // Listed by experiment name, as every row is; the record is runs/_failures/broken.json.
+    expect(board.out).toMatch(/\d +broken \(failed\)/);
+    expect(board.out).toMatch(/\n {2}broken: train failed at .*unknown key 'num_beam'/);
+    expect(JSON.parse(ws.read('runs/_failures/broken.json'))).toMatchObject({ experiment: 'broken', project: 'exp-broken', target: 'train' });
   });
 });

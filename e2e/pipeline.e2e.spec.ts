@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Workspace, taskCached, taskRan } from './workspace';
 
 const index = (ws: Workspace) => parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
-const submissionDirs = (ws: Workspace) => ws.list('prediction').filter((d) => d.startsWith('exp-demo_'));
+const submissionDirs = (ws: Workspace) => ws.list('prediction').filter((d) => d.startsWith('demo_'));
 
 describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
   const ws = new Workspace('pipeline');
@@ -29,7 +29,8 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(ws.list('prediction/history')).toEqual([`output_${dirs[0]}.csv`]);
     const rows = index(ws);
     expect(rows).toHaveLength(1);
-    expect(rows[0].experiment).toBe('exp-demo');
+    expect(rows[0].experiment).toBe('demo');
+    expect(rows[0].project).toBe('exp-demo');
     expect(Number(rows[0].score)).toBeGreaterThan(0);
     // The demo prints where the submission is.
     expect(r.out).toContain(`${dirs[0]}/output.csv`);

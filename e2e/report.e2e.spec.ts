@@ -21,9 +21,9 @@ const SCREENSHOT = join(REPO, 'test-results', 'report.png');
 
 /** Public scores recorded before the report: [submission, x100 score]; dev scores are the fixture's. */
 const PUBLIC: [string, string][] = [
-  ['exp-beta_20261126T080000000Z', '44.00'],
-  ['exp-alpha', '61.00'],
-  ['exp-beta_20261126T082000000Z', '47.50'],
+  ['beta_20261126T080000000Z', '44.00'],
+  ['exp-alpha', '61.00'], // a project name means its experiment's latest submission
+  ['beta_20261126T082000000Z', '47.50'],
 ];
 const DEV = [0.5, 0.9, 0.6];
 
@@ -97,20 +97,20 @@ describeWithChromium('experiment report', () => {
       const rows = () => page.$$eval('#leaderboard-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
       const [best, second] = await rows();
       // Public beside dev; no private score recorded: a dash.
-      expect(best.slice(0, 9)).toEqual(['1', 'exp-alpha', (0.9 * 100).toFixed(2), '61.00', '\u2013', (0.45 * 100).toFixed(2), (0.18 * 100).toFixed(2), (0.27 * 100).toFixed(2), '40']);
+      expect(best.slice(0, 9)).toEqual(['1', 'alpha', (0.9 * 100).toFixed(2), '61.00', '\u2013', (0.45 * 100).toFixed(2), (0.18 * 100).toFixed(2), (0.27 * 100).toFixed(2), '40']);
       expect(best[9]).toBe('fast');
       expect(best[10]).toBe('alpha0ha');
       expect(best[11]).toBe('2026-11-26 08:10:00 UTC');
-      expect(second.slice(0, 4)).toEqual(['2', 'exp-beta', '60.00', '47.50']);
+      expect(second.slice(0, 4)).toEqual(['2', 'beta', '60.00', '47.50']);
       await page.click('#leaderboard-table th button[data-key="score"]'); // high to low
-      expect((await rows())[0][1]).toBe('exp-alpha');
+      expect((await rows())[0][1]).toBe('alpha');
       await page.click('#leaderboard-table th button[data-key="score"]'); // low to high
-      expect((await rows()).map((r) => r[1])).toEqual(['exp-beta', 'exp-alpha']);
+      expect((await rows()).map((r) => r[1])).toEqual(['beta', 'alpha']);
       expect(await page.getAttribute('#leaderboard-table th:nth-child(3)', 'aria-sort')).toBe('ascending');
       await page.click('#leaderboard-table th button[data-key="publicScore"]'); // high to low
-      expect((await rows()).map((r) => r[1])).toEqual(['exp-alpha', 'exp-beta']);
+      expect((await rows()).map((r) => r[1])).toEqual(['alpha', 'beta']);
       await page.click('#leaderboard-table th button[data-key="rank"]');
-      expect((await rows())[0][1]).toBe('exp-alpha');
+      expect((await rows())[0][1]).toBe('alpha');
     });
 
     it('dev vs public: every scored submission a point, the public = dev line, the correlation, drawn', async () => {
@@ -128,7 +128,7 @@ describeWithChromium('experiment report', () => {
       const [points, diagonal] = chart.datasets;
       expect(chart.datasets).toHaveLength(2);
       expect([points.type, points.label]).toEqual(['scatter', 'submissions']);
-      const expected = PUBLIC.map(([id, score], i) => ({ id: id.startsWith('exp-alpha') ? 'exp-alpha_20261126T081000000Z' : id, x: DEV[i] * 100, y: Number(score) }));
+      const expected = PUBLIC.map(([id, score], i) => ({ id: id === 'alpha' ? 'alpha_20261126T081000000Z' : id, x: DEV[i] * 100, y: Number(score) }));
       const byId = (a: { id?: string }, b: { id?: string }) => (a.id! < b.id! ? -1 : 1);
       expect([...points.data].sort(byId).map((p) => ({ ...p, x: Number(p.x.toFixed(6)), y: Number(p.y.toFixed(6)) }))).toEqual(expected.sort(byId));
       expect(diagonal).toMatchObject({ type: 'line', label: 'public = dev', data: [{ x: 44, y: 44 }, { x: 90, y: 90 }] });
@@ -151,15 +151,15 @@ describeWithChromium('experiment report', () => {
       });
       const [loss, evals, topics] = charts;
       expect(loss.datasets.map((d) => [d.label, d.n])).toEqual([
-        ['exp-alpha', 6],
-        ['exp-beta', 5],
+        ['alpha', 6],
+        ['beta', 5],
       ]);
-      expect(evals.datasets.map((d) => d.label)).toEqual(['exp-alpha', 'exp-alpha best (step 40)', 'exp-beta', 'exp-beta best (step 40)']);
+      expect(evals.datasets.map((d) => d.label)).toEqual(['alpha', 'alpha best (step 40)', 'beta', 'beta best (step 40)']);
       expect(evals.datasets[1].data).toEqual([{ x: 40, y: 90 }]);
       expect(topics.labels).toEqual(['날씨', '쇼핑', '여행', '회의 일정']);
       expect(topics.datasets.map((d) => [d.label, d.n])).toEqual([
-        ['exp-alpha', 4],
-        ['exp-beta', 4],
+        ['alpha', 4],
+        ['beta', 4],
       ]);
       // Alpha copied the reference of every even item; 날씨 holds only even ones: a perfect 100 (R1 = R2 = RL = 1, their mean x100).
       expect(topics.datasets[0].data[0]).toBeCloseTo(100, 3);
@@ -172,7 +172,7 @@ describeWithChromium('experiment report', () => {
           trs.map((tr) => ({ fname: tr.getAttribute('data-fname'), cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '') })),
         );
       let rows = await worstRows();
-      expect(await page.inputValue('#worst-select')).toBe('exp-alpha');
+      expect(await page.inputValue('#worst-select')).toBe('alpha');
       expect(rows).toHaveLength(20);
       expect(await page.$$eval('#worst-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['#', 'fname', 'topic', 'score', 'dialogue', 'reference', 'prediction']);
       // The 12 odd items alpha got wrong come first, then even (perfect) ones.
@@ -184,12 +184,12 @@ describeWithChromium('experiment report', () => {
       expect(hostile.cells[6]).toBe('alpha 모델은 3번 대화를 잘 모르겠다.');
       expect(await page.$('#worst-table b, #worst-table img')).toBeNull();
 
-      await page.selectOption('#worst-select', 'exp-beta');
+      await page.selectOption('#worst-select', 'beta');
       rows = await worstRows();
       expect(rows).toHaveLength(20);
       // Beta copied every third item: the 16 others are the worst.
       expect(rows.slice(0, 16).every((r) => Number(r.fname!.split('_')[1]) % 3 !== 0)).toBe(true);
-      await page.selectOption('#worst-select', 'exp-alpha');
+      await page.selectOption('#worst-select', 'alpha');
     });
 
     it('Korean text is on the page and drawn with a Korean font', async () => {
@@ -211,22 +211,22 @@ describeWithChromium('experiment report', () => {
 
     it('config differences between two chosen experiments', async () => {
       const diffRows = () => page.$$eval('#diff-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
-      expect(await page.inputValue('#diff-a')).toBe('exp-alpha');
-      expect(await page.inputValue('#diff-b')).toBe('exp-beta');
+      expect(await page.inputValue('#diff-a')).toBe('alpha');
+      expect(await page.inputValue('#diff-b')).toBe('beta');
       expect(await diffRows()).toEqual([
         ['model.lora', '(unset)', 'null'],
         ['model.lora.r', '8', '(unset)'],
         ['train.learning_rate', '0.001', '0.0005'],
       ]);
-      expect(await page.textContent('#diff-caption')).toMatch(/^3 of \d+ config keys differ between exp-alpha and exp-beta\.$/);
-      await page.selectOption('#diff-b', 'exp-alpha');
+      expect(await page.textContent('#diff-caption')).toMatch(/^3 of \d+ config keys differ between alpha and beta\.$/);
+      await page.selectOption('#diff-b', 'alpha');
       expect(await diffRows()).toEqual([]);
-      await page.selectOption('#diff-b', 'exp-beta');
+      await page.selectOption('#diff-b', 'beta');
     });
 
     it('notes say what could not be shown', async () => {
       expect(await page.isVisible('#notes')).toBe(true);
-      expect(await page.innerText('#notes-list')).toContain('exp-beta: checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
+      expect(await page.innerText('#notes-list')).toContain('beta: checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
     });
   });
 });

@@ -99,7 +99,7 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
     expect(ws.exists('runs/demo/train/checkpoint.json')).toBe(true);
     expect(ws.exists('runs/demo/infer/predictions/test.csv')).toBe(true);
     const rows = index(ws);
-    expect(rows.map((x) => x.experiment)).toEqual(['exp-demo']);
+    expect(rows.map((x) => [x.experiment, x.project])).toEqual([['demo', 'exp-demo']]);
     expect(Number(rows[0].score)).toBeGreaterThan(0);
   });
 
@@ -121,7 +121,7 @@ describeWithCluster(cluster)('experiments on a SLURM cluster (launcher: slurm)',
     const ids = jobIds(r.out);
     expect(ids.length).toBeGreaterThanOrEqual(6);
     for (const id of ids) expect(inQueue(id)).toBe('');
-    expect(index(ws).map((x) => x.experiment).sort()).toEqual(['exp-s1', 'exp-s2', 'exp-s3']);
+    expect(index(ws).map((x) => [x.experiment, x.project]).sort()).toEqual([['s1', 'exp-s1'], ['s2', 'exp-s2'], ['s3', 'exp-s3']]);
   });
 
   it('Ctrl-C of nx cancels the running job (squeue empty afterwards) and caches nothing', async () => {

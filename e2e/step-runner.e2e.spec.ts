@@ -23,7 +23,7 @@ function expectPipelineWorks(ws: Workspace, exp: string): void {
   expect(r.out).toContain(`Successfully ran target submit for project exp-${exp}`);
   expect(r.code).toBe(0);
   for (const t of ['train', 'infer', 'submit']) expect(taskRan(r.out, `exp-${exp}:${t}`)).toBe(true);
-  const rows = (smoke: string) => readIndex(ws.root).filter((row) => row.experiment === `exp-${exp}` && row.status === 'ok' && row.smoke === smoke);
+  const rows = (smoke: string) => readIndex(ws.root).filter((row) => row.experiment === exp && row.project === `exp-${exp}` && row.status === 'ok' && row.smoke === smoke);
   expect(rows('false')).toHaveLength(1);
 
   const smoke = ws.nx('run', `exp-${exp}:submit`, '-c', 'smoke');

@@ -79,9 +79,11 @@ describe('sweep', () => {
   it("a seed group shows its members' mean, std and n on the leaderboard", () => {
     const r = ws.autoexp('leaderboard', '--include-smoke', '--json');
     expect(r.code).toBe(0);
-    const rows = (JSON.parse(r.out) as { experiment: string; score: number; group: { name: string; mean: number; std: number; n: number } | null }[]).filter((x) => x.experiment?.startsWith('exp-lr--'));
-    expect(rows.map((x) => x.experiment).sort()).toEqual([...VARIANTS, ...NEW].sort());
-    const members = rows.filter((x) => x.experiment.startsWith('exp-lr--learning_rate-0.001-'));
+    const rows = (JSON.parse(r.out) as { experiment: string; project: string; score: number; group: { name: string; mean: number; std: number; n: number } | null }[]).filter((x) => x.experiment?.startsWith('lr--'));
+    // Rows name experiments (lr--<variant>), with the Nx project beside them.
+    expect(rows.map((x) => x.project).sort()).toEqual([...VARIANTS, ...NEW].sort());
+    expect(rows.map((x) => `exp-${x.experiment}`).sort()).toEqual([...VARIANTS, ...NEW].sort());
+    const members = rows.filter((x) => x.experiment.startsWith('lr--learning_rate-0.001-'));
     const [a, b] = members.map((x) => x.score);
     for (const m of members) {
       expect(m.group).toMatchObject({ name: 'lr--learning_rate-0.001', n: 2 });
@@ -90,6 +92,6 @@ describe('sweep', () => {
     }
     const table = ws.autoexp('leaderboard', '--include-smoke');
     expect(table.out).toContain('group: mean ± std (n)');
-    expect(table.out).toMatch(/exp-lr--learning_rate-0\.001-seed-1 \(smoke\).*lr--learning_rate-0\.001: \d+\.\d\d ± \d+\.\d\d \(n=2\)/);
+    expect(table.out).toMatch(/ lr--learning_rate-0\.001-seed-1 \(smoke\).*lr--learning_rate-0\.001: \d+\.\d\d ± \d+\.\d\d \(n=2\)/);
   });
 });

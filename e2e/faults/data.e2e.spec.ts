@@ -107,7 +107,7 @@ describe('faults: data', () => {
       expect(r.out).toContain(`Successfully ran target submit for project exp-${exp}`);
       expect(r.code).toBe(0);
       const now = expectOldFilesKept(ws, before);
-      const out = [...now.keys()].find((k) => k.startsWith(`exp-${exp}_`) && k.endsWith('/output.csv'));
+      const out = [...now.keys()].find((k) => k.startsWith(`${exp}_`) && k.endsWith('/output.csv'));
       expect(out).toBeDefined();
       const v = ws.autoexp('validate-submission', join(ws.root, 'prediction', out!), '--sample', join(ws.root, 'data', exp, 'sample_submission.csv'));
       expect(v.out).not.toMatch(/error/i);
@@ -123,7 +123,7 @@ describe('faults: data', () => {
       expect(readFileSync(join(ws.root, 'data/d-bom-crlf/test.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       expectSubmitted('d-bom-crlf');
       // The submission's header is the sample's, without a BOM glued to "fname".
-      const out = [...predictionSnapshot(ws).keys()].find((k) => k.startsWith('exp-d-bom-crlf_') && k.endsWith('/output.csv'))!;
+      const out = [...predictionSnapshot(ws).keys()].find((k) => k.startsWith('d-bom-crlf_') && k.endsWith('/output.csv'))!;
       expect(ws.read(`prediction/${out}`).replace(/^\ufeff/, '').split(/\r?\n/)[0]).toBe('fname,summary');
     });
 

@@ -52,7 +52,7 @@ describe('faults: inference', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/warning: dev predictions: degenerate predictions \(identical[\s\S]*Accepted because of submit\.allow_degenerate/);
     const index = parse(ws.read('prediction/experiment_index.csv'), { columns: true }) as Record<string, string>[];
-    expect(index.find((x) => x.experiment === 'exp-i-constant')?.warnings).toBe('identical 100.0% (refused: allowed by allow_degenerate)');
+    expect(index.find((x) => x.experiment === 'i-constant' && x.project === 'exp-i-constant')?.warnings).toBe('identical 100.0% (refused: allowed by allow_degenerate)');
   });
 
   for (const mode of ['hang', 'stubborn']) {

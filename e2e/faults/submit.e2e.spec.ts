@@ -158,7 +158,7 @@ describe('faults: submit', () => {
     expect(r.code).toBe(0);
     const rows = expectWholeTree(ws, sampleRows);
     expect(rows).toHaveLength(rowsBefore + 8);
-    expect(rows.slice(-8).map((x) => x.experiment).sort()).toEqual(names.map((n) => `exp-${n}`).sort());
+    expect(rows.slice(-8).map((x) => [x.experiment, x.project]).sort()).toEqual(names.map((n) => [n, `exp-${n}`]).sort());
     expect(new Set(rows.slice(-8).map((x) => x.predictions_sha256)).size).toBe(8);
     expect(ws.list('prediction/history')).toHaveLength(historyBefore + 8);
     expectOldFilesKept(ws, before);

@@ -11,7 +11,7 @@ describe('faults: training', () => {
 
   const noManifest = (exp: string) => expect(ws.exists(`runs/${exp}/train/checkpoint.json`)).toBe(false);
   /** A failed train leaves its record in runs/_failures (what `autoexp report` lists). */
-  const failureRecorded = (exp: string) => expect(JSON.parse(ws.read(`runs/_failures/exp-${exp}.json`))).toMatchObject({ target: 'train' });
+  const failureRecorded = (exp: string) => expect(JSON.parse(ws.read(`runs/_failures/${exp}.json`))).toMatchObject({ experiment: exp, project: `exp-${exp}`, target: 'train' });
 
   it('trainer exits non-zero mid-run: the exit, the trainer output tail and the rerun command', () => {
     addExperiment(ws, 't-fail', standInYaml({ train: trainCmd('fail') }));

@@ -55,7 +55,7 @@ it('writes prediction/report.html with per-item scores from the trainer', async 
   expect(r.out).toMatch(/^report: prediction\/report\.html \(2 experiments, \d+ KiB\)$/);
   const data = embedded(readFileSync(join(root, 'prediction/report.html'), 'utf8'));
   const [alpha, beta] = data.experiments;
-  expect([alpha.experiment, beta.experiment]).toEqual(['exp-alpha', 'exp-beta']);
+  expect([alpha.experiment, beta.experiment]).toEqual(['alpha', 'beta']);
   // Exact copies of the reference score 1 on each ROUGE, so 1 as their mean (the competition's final); alpha copied the even items.
   expect(alpha.items?.count).toBe(25);
   expect(alpha.items?.worst).toHaveLength(20);
@@ -65,7 +65,7 @@ it('writes prediction/report.html with per-item scores from the trainer', async 
   const w = alpha.items!.worst[0];
   expect(w.prediction).toBe(predictionsFor('alpha').find((p) => p.fname === w.fname)!.summary);
   expect(beta.notes.join('\n')).toContain('checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
-  expect(r.err).toContain('report: note: exp-beta: checkpoint folder gone');
+  expect(r.err).toContain('report: note: beta: checkpoint folder gone');
 }, 60_000);
 
 it('--stamp lists what the report reads and changes with it', async () => {

@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { prng } from '../support/prng';
 
 // The contract (docs/architecture.md), spelled out so a changed column list fails here.
-const INDEX_COLUMNS = 'experiment,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,metric,baselines,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,warnings,note,public_score,private_score,submitted_at'.split(',');
+const INDEX_COLUMNS = 'experiment,project,timestamp,status,smoke,checkpoint,step,score,rouge1,rouge2,rougeL,metric,baselines,strategy,config_hash,predictions_sha256,output_path,metadata_path,tracker,warnings,note,public_score,private_score,submitted_at'.split(',');
 
 const PKG = resolve(__dirname, '..', '..');
 const ROOT = resolve(PKG, '..', '..');
@@ -236,6 +236,7 @@ describe('concurrency and crashes (real processes)', () => {
       expect(new Set(rows.map((r) => `${r.experiment}/${r.timestamp}`)).size).toBe(rows.length);
       expect(new Set(rows.map((r) => r.predictions_sha256)).size).toBe(rows.length);
       for (let w = 0; w < WORKERS; w++) expect(fresh.filter((r) => r.experiment === `w${w}`)).toHaveLength(ROUNDS);
+      expect(fresh.filter((r) => r.project !== `exp-${r.experiment}`)).toEqual([]);
       expect(readdirSync(join(ws, 'prediction', 'history'))).toHaveLength(rows.length);
       // latest_output.csv is written under the lock: it is the last index row's output.
       expect(readFileSync(join(ws, 'prediction', 'latest_output.csv'), 'utf8')).toBe(readFileSync(join(ws, rows[rows.length - 1].output_path), 'utf8'));
