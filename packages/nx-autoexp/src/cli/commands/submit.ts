@@ -12,7 +12,9 @@ const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --s
        [--test <test.csv>] [--train <train.csv>] [--no-latest] [--workspace <dir>]
 
 Validates the predictions against the sample and records them under <workspace>/prediction/
-(output.csv + experiment_metadata.json, latest_output.csv, history copy, experiment_index.csv row).
+(<name>_<ts>/output.csv + experiment_metadata.json, latest_output.csv, history copy,
+experiment_index.csv row). <name> is the experiment name (demo, as under experiments/);
+the row's project column is exp-<name>.
 --metrics holds {"rouge1","rouge2","rougeL","score"} (fractions; score = their mean, the competition's)
 and optionally "metric" ({aggregate, references, tokenizer}, as \`score --json\` prints it),
 e.g. runs/<exp>/infer/dev-score.json.

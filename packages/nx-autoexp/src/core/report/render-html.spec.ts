@@ -11,11 +11,11 @@ const data = (dialogue: string): ReportData => ({
   baselines: [],
   worstCount: 20,
   notes: ['note with <i>tags</i>'],
-  devVsPublic: { series: [{ group: null, points: [{ id: 'exp-a_20261126T081000000Z', experiment: 'exp-a', dev: 0.5, public: 0.47, private: null }] }], correlation: null, n: 1, withoutDev: [] },
+  devVsPublic: { series: [{ group: null, points: [{ id: 'a_20261126T081000000Z', experiment: 'a', dev: 0.5, public: 0.47, private: null }] }], correlation: null, n: 1, withoutDev: [] },
   experiments: [
     {
       rank: 1,
-      experiment: 'exp-a',
+      experiment: 'a',
       timestamp: '20261126T081000000Z',
       when: '2026-11-26T08:10:00.000Z',
       smoke: false,
