@@ -5,9 +5,12 @@ import { join } from 'node:path';
  *
  * - experiment: the folder name under experiments/ (`demo`); a sweep variant's
  *   is `<experiment>--<variant>` (`kobart--lr1e-5`). This is what "experiment"
- *   means everywhere: runs/<experiment>/, outputs/<experiment>/, the index's
- *   `experiment` column, the report.
+ *   means wherever it is stored: runs/<experiment>/, outputs/<experiment>/, the
+ *   index's `experiment` column, submission ids (`demo_<ts>`), receipts, the
+ *   failure records, the leaderboard and the report.
  * - project: the Nx project, `exp-<experiment>` (`exp-demo`); what `nx run` takes.
+ *   Stored only in the index's `project` column and the failure records' `project`;
+ *   the log prefix and training locks use it because Nx labels tasks by project.
  * - targets: the plugin's target names (train/infer/submit unless renamed in nx.json).
  *
  * Nothing else writes `exp-` or `--` into a name.
