@@ -128,7 +128,7 @@ describeWithChromium('experiment report', () => {
       const [points, diagonal] = chart.datasets;
       expect(chart.datasets).toHaveLength(2);
       expect([points.type, points.label]).toEqual(['scatter', 'submissions']);
-      const expected = PUBLIC.map(([id, score], i) => ({ id: id === 'alpha' ? 'alpha_20261126T081000000Z' : id, x: DEV[i] * 100, y: Number(score) }));
+      const expected = PUBLIC.map(([id, score], i) => ({ id: id === 'exp-alpha' ? 'alpha_20261126T081000000Z' : id, x: DEV[i] * 100, y: Number(score) }));
       const byId = (a: { id?: string }, b: { id?: string }) => (a.id! < b.id! ? -1 : 1);
       expect([...points.data].sort(byId).map((p) => ({ ...p, x: Number(p.x.toFixed(6)), y: Number(p.y.toFixed(6)) }))).toEqual(expected.sort(byId));
       expect(diagonal).toMatchObject({ type: 'line', label: 'public = dev', data: [{ x: 44, y: 44 }, { x: 90, y: 90 }] });

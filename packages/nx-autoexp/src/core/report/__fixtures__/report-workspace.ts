@@ -147,7 +147,8 @@ export function buildReportWorkspace(root: string): { devPath: string } {
       submitted_at: '',
     };
   });
-  rows.push({ ...rows[0], experiment: 'delta', project: projectOf('delta'), timestamp: '20261126T084000000Z', status: 'failed', score: '', note: 'training failed' });
+  // A failed run wrote no files: no output or metadata path.
+  rows.push({ ...rows[0], experiment: 'delta', project: projectOf('delta'), timestamp: '20261126T084000000Z', status: 'failed', score: '', output_path: '', metadata_path: '', note: 'training failed' });
   write(root, 'prediction/experiment_index.csv', toCsvText([...INDEX_COLUMNS], rows.map((r) => INDEX_COLUMNS.map((c) => r[c]))));
   return { devPath: join(root, 'data/rep/dev.csv') };
 }
