@@ -59,7 +59,8 @@ describe('ensembles', () => {
     const byMember = ['demo', 'pool--lr2', 'pool--greedy'].map((m) => new Map((parse(ws.read(`runs/${m}/smoke/infer/predictions/test.csv`), { columns: true }) as { fname: string; summary: string }[]).map((x) => [x.fname, x.summary])));
     for (const c of chosen) expect(byMember.map((m) => m.get(c.fname))).toContain(c.summary);
     const lb = ws.autoexp('leaderboard', '--include-smoke', '--json');
-    expect(lb.out).toContain('"exp-ens"');
+    const board = JSON.parse(lb.out) as { experiment: string; project?: string }[];
+    expect(board.filter((x) => x.experiment === 'ens').map((x) => x.project)).toEqual(['exp-ens']);
   });
 
   it('a second run is a cache hit, its inputs being the members\' predictions', () => {

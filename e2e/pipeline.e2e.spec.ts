@@ -53,7 +53,7 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     const lb = ws.autoexp('leaderboard');
     for (const n of names) expect(lb.out).toContain(`[baseline] ${n}`);
     expect(lb.out).not.toContain('(below baseline)');
-    expect(lb.out).toMatch(/^1 +exp-demo +\d/m);
+    expect(lb.out).toMatch(/^1 +demo +\d/m);
     expect(ws.autoexp('leaderboard', '--no-baselines').out).not.toContain('[baseline]');
   });
 
