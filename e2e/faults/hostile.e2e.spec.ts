@@ -214,7 +214,8 @@ describe('faults: hostile and unlucky inputs', () => {
     expect(r.code).toBe(0);
     const [header, ...body] = parse(readFileSync(idx)) as string[][];
     expect(header[header.length - 1]).toBe('public_lb');
-    expect(body.map((b) => [b[0], b[header.length - 1]])).toEqual([...table.slice(1).map((t, i) => [t[0], i === 0 ? '47.12' : '']), ['exp-h-lb', '']]);
+    expect(body.map((b) => [b[0], b[header.length - 1]])).toEqual([...table.slice(1).map((t, i) => [t[0], i === 0 ? '47.12' : '']), ['h-lb', '']]);
+    expect(body[body.length - 1][header.indexOf('project')]).toBe('exp-h-lb');
     expectOldFilesKept(ws, edited);
   });
 
