@@ -7,10 +7,11 @@
  * Korean font (fonts-noto-cjk); without chromium skipped with a message, or
  * failed under CI=true.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { HOSTILE_DIALOGUE, buildReportWorkspace } from '../packages/nx-autoexp/src/core/report/__fixtures__/report-workspace';
+import { HOSTILE_DIALOGUE, addSubmissions, buildReportWorkspace } from '../packages/nx-autoexp/src/core/report/__fixtures__/report-workspace';
+import { loadExperiment } from '../packages/nx-autoexp/src/core/config/load-experiment';
 import { pearson } from '../packages/nx-autoexp/src/core/competition/correlation';
 import { describeRequiring } from '../tools/testing/required-component';
 import { REPO, Workspace, taskCached, taskRan } from './workspace';
@@ -228,6 +229,45 @@ describeWithChromium('experiment report', () => {
       expect(await page.isVisible('#notes')).toBe(true);
       expect(await page.innerText('#notes-list')).toContain('beta: checkpoint folder gone (outputs/beta/run1/checkpoint-40)');
     });
+
+    it('no group column when no experiment belongs to a seed group', async () => {
+      expect(await page.$$eval('#leaderboard-table th', (ths) => ths.map((th) => th.textContent ?? ''))).not.toContainEqual(expect.stringContaining('group'));
+    });
   });
+
+  it("a seed group's members show the group's mean \u00b1 std (n) in their own column", async () => {
+    // Two variants of a sweep that differ only in train.seed (the default group_by), scored 0.70 and 0.80.
+    const gws = new Workspace('report-groups');
+    buildReportWorkspace(gws.root);
+    gws.write('experiments/sw/experiment.yaml', `${gws.read('experiments/demo/experiment.yaml').trimEnd()}\nsweep:\n  grid:\n    train.seed: [1, 2]\n`);
+    const members = ['sw--seed-1', 'sw--seed-2'];
+    const scores = [0.7, 0.8];
+    addSubmissions(gws.root, members.map((experiment, i) => ({ experiment, timestamp: `20261126T09${i}000000Z`, score: scores[i], step: 40, checkpoint: `outputs/${experiment}/run1/checkpoint-40`, strategy: 'fast', lr: 0.003 })));
+    const group = loadExperiment(gws.root, members[0]).sweep?.group;
+    expect(group).toBeTruthy();
+    expect(loadExperiment(gws.root, members[1]).sweep?.group).toBe(group);
+    const r = gws.autoexp('report');
+    expect({ code: r.code, out: r.code === 0 ? '' : r.out }).toEqual({ code: 0, out: '' });
+
+    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await p.goto(`file://${join(gws.root, 'prediction/report.html')}`);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+      const header = await p.$$eval('#leaderboard-table th', (ths) => ths.map((th) => (th.textContent ?? '').trim()));
+      const col = header.findIndex((h) => h.startsWith('group: mean'));
+      expect(col).toBeGreaterThan(0);
+      const cells = await p.$$eval('#leaderboard-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td.textContent ?? '').trim())));
+      const byName = new Map(cells.map((c) => [c[1], c[col]]));
+      const mean = (scores[0] + scores[1]) / 2;
+      const std = Math.abs(scores[0] - scores[1]) / Math.SQRT2; // sample std of two values
+      const shown = `${group}: ${(mean * 100).toFixed(2)} \u00b1 ${(std * 100).toFixed(2)} (n=2)`;
+      expect(members.map((m) => byName.get(m))).toEqual([shown, shown]);
+      expect(byName.get('alpha')).toBe(''); // a plain experiment has no group
+      expect(byName.get('beta')).toBe('');
+    } finally {
+      await p.close();
+      rmSync(gws.root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 

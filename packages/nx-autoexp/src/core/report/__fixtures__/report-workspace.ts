@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { toCsvText } from '../../submission/csv-io';
+import { readCsv, toCsvText } from '../../submission/csv-io';
 import { INDEX_COLUMNS, IndexRow } from '../../submission/experiment-index';
 import { projectOf } from '../../naming/experiment-names';
 
@@ -45,7 +45,7 @@ const write = (root: string, rel: string, text: string) => {
 };
 const csv = (header: string[], rows: Record<string, string>[]) => toCsvText(header, rows.map((r) => header.map((h) => r[h])));
 
-interface Submission {
+export interface Submission {
   /** The experiment name, also its runs/ and outputs/ folder. */
   experiment: string;
   timestamp: string;
@@ -74,6 +74,59 @@ export const BETA_EVAL = (s: number) => ({ 20: 0.4, 40: 0.6 })[s] ?? 0;
 export const ALPHA_LOSS = (s: number) => 8 - s / 20;
 export const BETA_LOSS = (s: number) => 8.5 - s / 40;
 
+/** Writes a submission's folder (empty output, metadata with its config and dev scores) and returns its index row. */
+function writeSubmission(root: string, s: Submission): IndexRow {
+  const id = `${s.experiment}_${s.timestamp}`;
+  const config = {
+    data: { dir: 'data/rep', train: 'train.csv', dev: 'dev.csv', test: 'test.csv', sample_submission: 'sample_submission.csv', test_references: null },
+    model: { type: 'seq2seq', name_or_path: null, init: 'random', architecture: 'bart', lora: null, ...(s.extra ?? {}) },
+    train: { output_dir: 'outputs/{experiment}', learning_rate: s.lr, num_train_epochs: 3 },
+  };
+  write(root, `prediction/${id}/output.csv`, 'fname,summary\n');
+  write(
+    root,
+    `prediction/${id}/experiment_metadata.json`,
+    JSON.stringify({
+      version: 1,
+      experiment: s.experiment,
+      timestamp: s.timestamp,
+      config,
+      config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
+      checkpoint: { version: 1, experiment: s.experiment, path: s.checkpoint, step: s.step, kind: 'full', policy: 'best' },
+      inference: { experiment: s.experiment, strategy_used: s.strategy, attempts: [] },
+      dev_scores: { score: s.score, rouge1: s.score / 2, rouge2: s.score / 5, rougeL: s.score * 0.3 },
+    }),
+  );
+  return {
+    experiment: s.experiment,
+    project: projectOf(s.experiment),
+    timestamp: s.timestamp,
+    status: 'ok',
+    smoke: String(!!s.smoke),
+    checkpoint: s.checkpoint,
+    step: String(s.step),
+    score: String(s.score),
+    rouge1: String(s.score / 2),
+    rouge2: String(s.score / 5),
+    rougeL: String(s.score * 0.3),
+    strategy: s.strategy,
+    config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
+    // One file per submission, as submit writes them (lb record tells identical files apart by this).
+    predictions_sha256: createHash('sha256').update(id).digest('hex'),
+    output_path: `prediction/${id}/output.csv`,
+    metadata_path: `prediction/${id}/experiment_metadata.json`,
+    tracker: '',
+    metric: '',
+    warnings: '',
+    baselines: '',
+    note: '',
+    // Leaderboard scores are recorded by the tests that need them (autoexp lb record).
+    public_score: '',
+    private_score: '',
+    submitted_at: '',
+  };
+}
+
 /**
  * Writes the fixture into `root`:
  * - alpha: best (dev score 0.9), checkpoint-40 kept next to checkpoint-60 (the whole log).
@@ -96,59 +149,17 @@ export function buildReportWorkspace(root: string): { devPath: string } {
     { experiment: 'beta', timestamp: '20261126T082000000Z', score: 0.6, step: 40, checkpoint: 'outputs/beta/run1/checkpoint-40', strategy: 'conservative', lr: 0.0005 },
     { experiment: 'gamma', timestamp: '20261126T083000000Z', score: 0.99, step: 10, checkpoint: 'outputs/gamma/run1/checkpoint-10', strategy: 'fast', lr: 0.01, smoke: true },
   ];
-  const rows: IndexRow[] = subs.map((s) => {
-    const id = `${s.experiment}_${s.timestamp}`;
-    const config = {
-      data: { dir: 'data/rep', train: 'train.csv', dev: 'dev.csv', test: 'test.csv', sample_submission: 'sample_submission.csv', test_references: null },
-      model: { type: 'seq2seq', name_or_path: null, init: 'random', architecture: 'bart', lora: null, ...(s.extra ?? {}) },
-      train: { output_dir: 'outputs/{experiment}', learning_rate: s.lr, num_train_epochs: 3 },
-    };
-    write(root, `prediction/${id}/output.csv`, 'fname,summary\n');
-    write(
-      root,
-      `prediction/${id}/experiment_metadata.json`,
-      JSON.stringify({
-        version: 1,
-        experiment: s.experiment,
-        timestamp: s.timestamp,
-        config,
-        config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
-        checkpoint: { version: 1, experiment: s.experiment, path: s.checkpoint, step: s.step, kind: 'full', policy: 'best' },
-        inference: { experiment: s.experiment, strategy_used: s.strategy, attempts: [] },
-        dev_scores: { score: s.score, rouge1: s.score / 2, rouge2: s.score / 5, rougeL: s.score * 0.3 },
-      }),
-    );
-    return {
-      experiment: s.experiment,
-      project: projectOf(s.experiment),
-      timestamp: s.timestamp,
-      status: 'ok',
-      smoke: String(!!s.smoke),
-      checkpoint: s.checkpoint,
-      step: String(s.step),
-      score: String(s.score),
-      rouge1: String(s.score / 2),
-      rouge2: String(s.score / 5),
-      rougeL: String(s.score * 0.3),
-      strategy: s.strategy,
-      config_hash: `${s.experiment}0hash`.padEnd(64, '0'),
-      // One file per submission, as submit writes them (lb record tells identical files apart by this).
-      predictions_sha256: createHash('sha256').update(id).digest('hex'),
-      output_path: `prediction/${id}/output.csv`,
-      metadata_path: `prediction/${id}/experiment_metadata.json`,
-      tracker: '',
-      metric: '',
-      warnings: '',
-      baselines: '',
-      note: '',
-      // Leaderboard scores are recorded by the tests that need them (autoexp lb record).
-      public_score: '',
-      private_score: '',
-      submitted_at: '',
-    };
-  });
+  const rows: IndexRow[] = subs.map((s) => writeSubmission(root, s));
   // A failed run wrote no files: no output or metadata path.
   rows.push({ ...rows[0], experiment: 'delta', project: projectOf('delta'), timestamp: '20261126T084000000Z', status: 'failed', score: '', output_path: '', metadata_path: '', note: 'training failed' });
   write(root, 'prediction/experiment_index.csv', toCsvText([...INDEX_COLUMNS], rows.map((r) => INDEX_COLUMNS.map((c) => r[c]))));
   return { devPath: join(root, 'data/rep/dev.csv') };
+}
+
+/** More submissions in a workspace made by buildReportWorkspace: their folders and index rows (appended). */
+export function addSubmissions(root: string, subs: Submission[]): void {
+  const path = join(root, 'prediction/experiment_index.csv');
+  const rows = readCsv(path).rows as unknown as IndexRow[];
+  const all = [...rows, ...subs.map((s) => writeSubmission(root, s))];
+  write(root, 'prediction/experiment_index.csv', toCsvText([...INDEX_COLUMNS], all.map((r) => INDEX_COLUMNS.map((c) => r[c] ?? ''))));
 }
