@@ -56,7 +56,8 @@ fi
 
 # --- Plugin build -------------------------------------------------------
 say "building the Nx plugin"
-# tsc directly, not `nx run @autoexp/nx-autoexp:build`: Nx loads this plugin from dist/ to compute
-# the project graph, so on a fresh clone there is no graph before this build.
-npm run -s build   # tsc, then the schema validators as standalone code (scripts/generate-validators.js)
+# npm run build (tsc, then the schema validators as standalone code: scripts/generate-validators.js),
+# not `nx run @autoexp/nx-autoexp:build`: Nx loads this plugin from dist/ to compute the project
+# graph, so on a fresh clone there is no graph before this build.
+npm run -s build
 say "ready"

@@ -1,17 +1,8 @@
-import { experimentOfTyped } from '../naming/experiment-names';
-import type { IndexRow } from '../submission/experiment-index';
+import { namesExperiment } from '../naming/experiment-names';
+import { type IndexRow, submissionIdOf } from '../submission/experiment-index';
 import { SubmissionError } from '../submission/submission-error';
 
-/**
- * A submission's id: the name of its folder under prediction/, read from the
- * row's output_path (`prediction/<id>/output.csv`), so rows of indexes that
- * named folders by project (`exp-demo_<ts>`) still name theirs; without one,
- * `<experiment>_<timestamp>` as submissions are named now.
- */
-export function submissionIdOf(r: Pick<IndexRow, 'experiment' | 'timestamp'> & Partial<Pick<IndexRow, 'output_path'>>): string {
-  const parts = (r.output_path ?? '').split(/[\\/]/);
-  return parts.length >= 2 && parts[parts.length - 1] === 'output.csv' && parts[parts.length - 2] ? parts[parts.length - 2] : `${r.experiment}_${r.timestamp}`;
-}
+export { submissionIdOf } from '../submission/experiment-index';
 
 /**
  * The index row a user means by `ref`: a submission id (`demo_<ts>`, the
@@ -31,7 +22,7 @@ export function findSubmission(rows: IndexRow[], ref: string): number {
     }
     return i;
   }
-  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => r.experiment === ref || r.experiment === experimentOfTyped(ref));
+  const mine = rows.map((r, i) => [r, i] as const).filter(([r]) => namesExperiment(ref, r.experiment));
   const ok = mine.filter(([r]) => r.status === 'ok');
   const full = ok.filter(([r]) => r.smoke !== 'true');
   const latest = (list: (readonly [IndexRow, number])[]) => list.reduce((a, b) => (b[0].timestamp > a[0].timestamp ? b : a))[1];

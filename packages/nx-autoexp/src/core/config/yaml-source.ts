@@ -1,13 +1,13 @@
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { FsError } from '../fs/fs-error';
+import { readRegularFile } from '../fs/read-regular-file';
+import { decodeUtf8Strict } from '../fs/utf8';
+import { ConfigError } from './config-error';
 
 // Loaded on first parse (~0.1 s): a step or graph computation that finds the config in the
 // parsed-config cache (experiment-cache.ts) never needs it (tools/bench/orchestration).
 let yamlModule: typeof import('yaml') | undefined;
 const yaml = (): typeof import('yaml') => (yamlModule ??= require('yaml') as typeof import('yaml'));
-import { FsError } from '../fs/fs-error';
-import { readRegularFile } from '../fs/read-regular-file';
-import { decodeUtf8Strict } from '../fs/utf8';
-import { ConfigError } from './config-error';
 
 /** A parsed YAML file that can still tell on which line a key was written. */
 export interface YamlSource {

@@ -35,6 +35,9 @@ export const experimentOfProject = (project: string): string | null => (project.
 /** What a user means by a name typed on the command line: an experiment (`demo`) or its project (`exp-demo`). */
 export const experimentOfTyped = (typed: string): string => experimentOfProject(typed) ?? typed;
 
+/** Whether `typed` (an experiment or its project) names `experiment`; an experiment itself named `exp-...` matches as typed too. */
+export const namesExperiment = (typed: string, experiment: string): boolean => typed === experiment || experimentOfTyped(typed) === experiment;
+
 /** The experiment name of one sweep variant: `kobart` + `lr1e-5` -> `kobart--lr1e-5`. */
 export const variantExperiment = (experiment: string, variant: string): string => `${experiment}${VARIANT_SEPARATOR}${variant}`;
 

@@ -281,7 +281,6 @@ function withRunControl(resolved: Record<string, unknown>, exp: ResolvedExperime
   };
 }
 
-
 export function applySmoke(resolved: Record<string, unknown>): Record<string, unknown> {
   const t = resolved.train as Record<string, unknown> & { output_dir: string; run_id?: string };
   const outputDir = join(t.output_dir, 'smoke');

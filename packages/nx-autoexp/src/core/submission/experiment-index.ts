@@ -46,6 +46,16 @@ const legacyMetric = (tokenizer: string): string => `mean/mean/${tokenizer}`;
 export type IndexColumn = (typeof INDEX_COLUMNS)[number];
 export type IndexRow = Record<IndexColumn, string>;
 
+/**
+ * A submission's id: the name of its folder under prediction/, read from the
+ * row's output_path (`prediction/<id>/output.csv`), so rows of indexes that
+ * named folders by project (`exp-demo_<ts>`) still name theirs; without one,
+ * `<experiment>_<timestamp>` as submissions are named now.
+ */
+export function submissionIdOf(r: Pick<IndexRow, 'experiment' | 'timestamp'> & Partial<Pick<IndexRow, 'output_path'>>): string {
+  return /([^\\/]+)[\\/]output\.csv$/.exec(r.output_path ?? '')?.[1] ?? `${r.experiment}_${r.timestamp}`;
+}
+
 export const predictionDir = (workspaceRoot: string): string => join(workspaceRoot, 'prediction');
 export const indexPath = (workspaceRoot: string): string => join(predictionDir(workspaceRoot), 'experiment_index.csv');
 

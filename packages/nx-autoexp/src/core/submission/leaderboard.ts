@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
 import { diffConfigValues } from '../config/config-diff';
-import { experimentOfTyped, nxRunCommand } from '../naming/experiment-names';
+import { experimentOfTyped, namesExperiment, nxRunCommand } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 import { SeedGroup, seedGroups, workspaceGroupOf } from '../sweep/seed-groups';
 import { timestampToIso } from '../time/compact-timestamp';
@@ -188,7 +188,7 @@ const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
 
 /** `experiment` as typed: an experiment (`demo`) or its project (`exp-demo`). */
 function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: string): unknown {
-  const mine = rows.filter((r) => (r.experiment === experiment || r.experiment === experimentOfTyped(experiment)) && r.status === 'ok' && r.metadata_path);
+  const mine = rows.filter((r) => namesExperiment(experiment, r.experiment) && r.status === 'ok' && r.metadata_path);
   if (mine.length === 0) {
     throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfTyped(experiment), 'submit')}) first.`);
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isExperimentName, projectOf } from '../naming/experiment-names';
-import { submissionIdOf } from '../competition/find-submission';
+import { submissionIdOf } from './experiment-index';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stageAll, writeFileAtomic, writeJsonAtomic } from '../fs/atomic-write';
