@@ -1,5 +1,5 @@
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -29,6 +29,17 @@ describe('experiment generator', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  // The shipped demos are what e2e/pipeline and e2e/offline train and hold to the trivial baselines (init_std 0.1 etc.
+  // keep the tiny models from writing one summary everywhere): a generated tiny experiment must be that config, not an older one.
+  it.each([['tiny-bart', 'demo'], ['tiny-t5', 'demo-t5'], ['tiny-lora', 'demo-lora']])('recipe %s is the config of the shipped experiments/%s but for its demo tag', async (recipe, demo) => {
+    const tree = createTreeWithEmptyWorkspace();
+    await generator(tree, { name: 'r', recipe: recipe as never });
+    const generated = parse(tree.read('experiments/r/experiment.yaml', 'utf8') as string);
+    const shipped = parse(readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'experiments', demo, 'experiment.yaml'), 'utf8'));
+    expect(shipped.tags).toContain('demo');
+    expect(generated).toEqual({ ...shipped, tags: shipped.tags.filter((t: string) => t !== 'demo') });
   });
 
   it('refuses a name with spaces and an existing experiment', async () => {
