@@ -1,6 +1,6 @@
 /**
- * A test suite that needs a real component (the SLURM test cluster, Chromium,
- * the shared DialogSum data) and finds it missing: outside CI it is skipped
+ * A test suite that needs a real component CI installs (the SLURM test
+ * cluster, Chromium) and finds it missing: outside CI it is skipped
  * with the reason printed; under CI=true it fails with that reason, so a
  * green CI never hides tests that did not run.
  *
