@@ -15,7 +15,7 @@ export TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/autoexp-test.XXXXXX")"
 status=0
 echo "=== pytest: packages/trainer ==="
 .venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1
-echo "=== tsc: the tests type-check (jest compiles them with swc, which does not) ==="
+echo "=== tsc: the tests type-check (ts-jest only transpiles them: isolatedModules) ==="
 npx tsc --noEmit -p packages/nx-autoexp/tsconfig.spec.json && npx tsc --noEmit -p e2e/tsconfig.json || status=1
 echo "=== jest: plugin unit + integration, e2e ==="
 # No --forceExit: every suite closes its handles (checked suite by suite), and a new leak should show, not be hidden.
