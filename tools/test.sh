@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh || exit 1
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-# One intra-op thread per trainer: the tests' models are tiny and jest runs several at once, so more
+# One intra-op thread per trainer: the tests' models are tiny and jest runs a suite per core, so more
 # threads only wait on each other (see tools/demo.sh). Set it to override.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # One temp folder per test run, removed at the end: whatever a test forgets in os.tmpdir() goes with it
@@ -13,11 +13,16 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/autoexp-test.XXXXXX")"
 [ "${AUTOEXP_E2E_KEEP:-}" = 1 ] && echo "keeping test temp folder $TMPDIR" || trap 'rm -rf "$TMPDIR"' EXIT
 status=0
-echo "=== pytest: packages/trainer ==="
+# Each phase header says when it started (seconds since npm test began), so a slow phase shows in any log.
+phase() { echo "=== $1 [${SECONDS}s] ==="; }
+phase "pytest: packages/trainer"
 .venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1
-echo "=== tsc: the tests type-check (ts-jest only transpiles them: isolatedModules) ==="
+phase "tsc: the tests type-check (ts-jest only transpiles them: isolatedModules)"
 npx tsc --noEmit -p packages/nx-autoexp/tsconfig.spec.json && npx tsc --noEmit -p e2e/tsconfig.json || status=1
-echo "=== jest: plugin unit + integration, e2e ==="
+phase "jest: plugin unit + integration, e2e"
+# One jest worker per core (jest's default is cores - 1): an e2e suite spends much of its time
+# waiting on nx, Python and SLURM processes, so on 2 cores one worker left a core idle.
 # No --forceExit: every suite closes its handles (checked suite by suite), and a new leak should show, not be hidden.
-npx jest --ci || status=1
+npx jest --ci --maxWorkers="${AUTOEXP_JEST_WORKERS:-$(nproc)}" || status=1
+phase "done, status $status"
 exit $status
