@@ -47,7 +47,7 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
           }
           const projects: Record<string, ProjectConfiguration> = {};
           // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
-          if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded);
+          if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded, { train: o.trainTargetName, infer: o.inferTargetName, submit: o.submitTargetName });
           for (const exp of loaded) {
             const at = exp.sweep ? variantRoot(root, exp) : root;
             const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];

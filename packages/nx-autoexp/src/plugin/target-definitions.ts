@@ -4,16 +4,13 @@ import { dataPath, workspaceRelative } from '../core/config/data-paths';
 import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
 import { runPaths } from '../core/pipeline/run-paths';
 import { shellQuote } from '../core/process/shell-quote';
-import { targetNameOptions } from '../core/naming/experiment-names';
+import { TargetNameSettings, targetNameOptions, targetNamesOfSettings } from '../core/naming/experiment-names';
 import { Section, stampPath } from './section-stamps';
 import { Input, Step } from './step-inputs';
 import { stepHelp } from './step-help';
 
-export interface AutoexpPluginOptions {
-  /** Target names, for workspaces that already use train/infer/submit. */
-  trainTargetName?: string;
-  inferTargetName?: string;
-  submitTargetName?: string;
+/** trainTargetName, inferTargetName, submitTargetName: for workspaces that already use train/infer/submit. */
+export interface AutoexpPluginOptions extends TargetNameSettings {
   /**
    * Nx project holding the Python trainer: its nx.json named inputs trainerTraining /
    * trainerPrediction (else its production files) are inputs of train / infer.
@@ -28,13 +25,10 @@ export interface AutoexpPluginOptions {
   stepRunner?: 'command' | 'executor';
 }
 
-export const resolveOptions = (o: AutoexpPluginOptions | undefined): Required<AutoexpPluginOptions> => ({
-  trainTargetName: o?.trainTargetName ?? 'train',
-  inferTargetName: o?.inferTargetName ?? 'infer',
-  submitTargetName: o?.submitTargetName ?? 'submit',
-  trainerProject: o?.trainerProject ?? 'trainer',
-  stepRunner: o?.stepRunner ?? 'command',
-});
+export function resolveOptions(o: AutoexpPluginOptions | undefined): Required<AutoexpPluginOptions> {
+  const t = targetNamesOfSettings(o);
+  return { trainTargetName: t.train, inferTargetName: t.infer, submitTargetName: t.submit, trainerProject: o?.trainerProject ?? 'trainer', stepRunner: o?.stepRunner ?? 'command' };
+}
 
 /**
  * The package's bins, relative to the workspace root (where Nx runs runtime

@@ -187,6 +187,22 @@ describe('autoexp validate-submission / submit / leaderboard (real processes)', 
     }
   });
 
+  it('submit --experiment exp-<name> (a project name) records the experiment <name> when experiments/<name>/ holds it', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'autoexp-typed-'));
+    try {
+      mkdirSync(join(other, 'experiments', 'demo'), { recursive: true });
+      writeFileSync(join(other, 'experiments', 'demo', 'experiment.yaml'), 'model: {type: seq2seq}\n');
+      writeFileSync(join(other, 'sample.csv'), readFileSync(join(ws, 'sample.csv')));
+      writeFileSync(join(other, 'metrics.json'), readFileSync(join(ws, 'metrics.json')));
+      const r = await autoexp(submitArgs(other, 'exp-demo', writePredictions(ws, 'typed')));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/upload: +prediction\/demo_\d{8}T\d{9}Z\/output\.csv/);
+      expect(readIndexRows(other).map((row) => [row.experiment, row.project])).toEqual([['demo', 'exp-demo']]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('submit writes nothing for invalid predictions, records valid ones, leaderboard reads them', async () => {
     const bad = join(ws, 'bad.csv');
     const refused = await autoexp(submitArgs(ws, 'demo', bad));

@@ -1,4 +1,5 @@
 import { experimentOfTyped } from '../../core/naming/experiment-names';
+import { workspaceTargetNames } from '../../core/naming/workspace-target-names';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { formatPlan, formatSweepPlan, planExperiment, planSweep } from '../../core/plan';
@@ -26,7 +27,7 @@ export default async function planCommand(argv: string[], io: CliIO): Promise<nu
   const root = resolve(io.cwd, values.workspace ?? '.');
   const sweep = planSweep(root, name);
   if (sweep) {
-    io.stdout(values.json ? JSON.stringify(sweep, null, 2) : formatSweepPlan(sweep));
+    io.stdout(values.json ? JSON.stringify(sweep, null, 2) : formatSweepPlan(sweep, workspaceTargetNames(root)));
     return 0;
   }
   const plan = planExperiment(root, name, { smoke: values.smoke });

@@ -5,6 +5,7 @@ import { DevScores, recordSubmission } from '../../core/submission';
 import { readDialogues, readSummaryLengths } from '../../core/submission/degenerate-check';
 import { inputFile } from '../input-file';
 import { readJsonFile } from '../../core/fs/read-json';
+import { experimentOfTypedIn } from '../../core/config/experiment-files';
 
 const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --sample <csv>
        [--metrics <dev-score.json>] [--config <resolved-config.json>] [--checkpoint <checkpoint.json>]
@@ -13,8 +14,8 @@ const USAGE = `usage: autoexp submit --experiment <name> --predictions <csv> --s
 
 Validates the predictions against the sample and records them under <workspace>/prediction/
 (<name>_<ts>/output.csv + experiment_metadata.json, latest_output.csv, history copy,
-experiment_index.csv row). <name> is the experiment name (demo, as under experiments/);
-the row's project column is exp-<name>.
+experiment_index.csv row). <name> is the experiment name (demo, as under experiments/;
+exp-demo, its project, means demo too); the row's project column is exp-<name>.
 --metrics holds {"rouge1","rouge2","rougeL","score"} (fractions; score = their mean, the competition's)
 and optionally "metric" ({aggregate, references, tokenizer}, as \`score --json\` prints it),
 e.g. runs/<exp>/infer/dev-score.json.
@@ -80,7 +81,7 @@ export default async function submitCommand(argv: string[], io: CliIO): Promise<
   const workspaceRoot = at(values.workspace ?? '.');
   const receipt = await recordSubmission({
     workspaceRoot,
-    experiment: values.experiment!,
+    experiment: experimentOfTypedIn(workspaceRoot, values.experiment!),
     predictionsPath: at(values.predictions!),
     samplePath: at(values.sample!),
     allowEmpty: values['allow-empty'],

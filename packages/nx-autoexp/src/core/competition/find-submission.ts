@@ -1,4 +1,4 @@
-import { namesExperiment } from '../naming/experiment-names';
+import { DEFAULT_TARGET_NAMES, TargetNames, namesExperiment, nxRunCommand } from '../naming/experiment-names';
 import { type IndexRow, submissionIdOf } from '../submission/experiment-index';
 import { SubmissionError } from '../submission/submission-error';
 
@@ -10,7 +10,7 @@ export { submissionIdOf } from '../submission/experiment-index';
  * or its project `exp-demo`) for its latest ok, non-smoke submission, the one
  * latest_output.csv holds. Returns the row's position in `rows`.
  */
-export function findSubmission(rows: IndexRow[], ref: string): number {
+export function findSubmission(rows: IndexRow[], ref: string, targets: TargetNames = DEFAULT_TARGET_NAMES): number {
   const byId = rows.map((r, i) => [r, i] as const).filter(([r]) => submissionIdOf(r) === ref || r.timestamp === ref);
   if (byId.length > 1) {
     throw new SubmissionError(`'${ref}' names ${byId.length} submissions (${byId.map(([r]) => submissionIdOf(r)).join(', ')}): give the full submission id.`);
@@ -33,6 +33,6 @@ export function findSubmission(rows: IndexRow[], ref: string): number {
   const recent = rows.filter((r) => r.status === 'ok').slice(-5).map(submissionIdOf).reverse();
   throw new SubmissionError(
     `no submission '${ref}' in prediction/experiment_index.csv${mine.length ? ` (experiment '${ref}' has only failed runs)` : ''}: give an experiment (demo or exp-demo) or a submission id (demo_<timestamp>, the folder under prediction/, or the timestamp alone).` +
-      (recent.length ? ` Latest: ${recent.join(', ')}.` : ' The index has no ok submission yet: run `npx nx run exp-<name>:submit` first.'),
+      (recent.length ? ` Latest: ${recent.join(', ')}.` : ` The index has no ok submission yet: run \`${nxRunCommand('<name>', 'submit', { targets })}\` first.`),
   );
 }

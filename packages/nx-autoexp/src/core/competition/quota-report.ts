@@ -4,6 +4,7 @@ import { indexNumber, readIndex } from '../submission/experiment-index';
 import { findSubmission, submissionIdOf } from './find-submission';
 import { QuotaStatus, quotaStatus } from './quota';
 import { SameFileScore, quotaEntries, sameFileScores } from './record-score';
+import { workspaceTargetNames } from '../naming/workspace-target-names';
 
 export interface QuotaReport {
   at: Date;
@@ -26,7 +27,7 @@ export function quotaReport(workspaceRoot: string, competition: CompetitionConfi
   const publicScores = Object.fromEntries(quota.entries.map((e) => [e.id, indexNumber(rows.find((r) => submissionIdOf(r) === e.id)?.public_score)]));
   let submission: QuotaReport['submission'] = null;
   if (ref !== undefined) {
-    const row = rows[findSubmission(rows, ref)];
+    const row = rows[findSubmission(rows, ref, workspaceTargetNames(workspaceRoot))];
     submission = {
       id: submissionIdOf(row),
       recorded: row.submitted_at || row.public_score ? { publicScore: indexNumber(row.public_score), submittedAt: row.submitted_at } : null,

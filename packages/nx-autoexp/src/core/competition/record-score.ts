@@ -1,3 +1,5 @@
+import { nxRunCommand } from '../naming/experiment-names';
+import { workspaceTargetNames } from '../naming/workspace-target-names';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompetitionConfig } from '../config/types';
@@ -69,12 +71,12 @@ export async function recordLeaderboardScore(opts: RecordScoreOptions): Promise<
   const root = resolve(opts.workspaceRoot);
   const idxPath = indexPath(root);
   // Nothing to record into (and no lock folder to make) before the first submit.
-  if (!existsSync(idxPath)) throw new SubmissionError(`no submissions yet: ${idxPath} does not exist. Run \`npx nx run exp-<name>:submit\` first.`);
+  if (!existsSync(idxPath)) throw new SubmissionError(`no submissions yet: ${idxPath} does not exist. Run \`${nxRunCommand('<name>', 'submit', { targets: workspaceTargetNames(root) })}\` first.`);
   const now = opts.now ?? new Date();
   return withFileLock(idxPath, () => {
     const index = readIndexFile(idxPath);
     const rows = index.rows;
-    const i = findSubmission(rows, opts.ref);
+    const i = findSubmission(rows, opts.ref, workspaceTargetNames(root));
     const before = rows[i];
     const id = submissionIdOf(before);
     const warnings: string[] = [];

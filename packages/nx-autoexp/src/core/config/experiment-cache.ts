@@ -96,7 +96,7 @@ const persist = () => process.env.AUTOEXP_CONFIG_CACHE !== '0';
 
 /** loadExperiment, memoised: an experiment or one variant of a sweep. */
 export function loadExperimentCached(workspaceRoot: string, name: string): ResolvedExperiment {
-  return pickExperiment(loadExperimentFolderCached(workspaceRoot, splitVariant(name).folder), name);
+  return pickExperiment(loadExperimentFolderCached(workspaceRoot, splitVariant(name).folder), name, workspaceRoot);
 }
 
 /** loadExperimentFolder, memoised: what one experiments/<name>/experiment.yaml yields (one experiment, or a sweep's variants). */

@@ -35,7 +35,7 @@ export function checkExperimentName(name: string, where: string): void {
  * the file, its `extends` chain and config/base.yaml; validates; fills defaults.
  */
 export function loadExperiment(workspaceRoot: string, experiment: string): ResolvedExperiment {
-  return pickExperiment(loadExperimentFolder(workspaceRoot, splitVariant(experiment).folder), experiment);
+  return pickExperiment(loadExperimentFolder(workspaceRoot, splitVariant(experiment).folder), experiment, workspaceRoot);
 }
 
 /**

@@ -6,9 +6,12 @@ import {
   nxRunCommand,
   projectOf,
   runsFolderOf,
+  submissionId,
   sweepGroupOf,
+  sweepRunCommand,
   targetNameOptions,
   targetNamesOf,
+  targetNamesOfSettings,
   taskOf,
   variantExperiment,
 } from './experiment-names';
@@ -54,6 +57,18 @@ describe('experiment names', () => {
     expect(nxRunCommand('demo', 'infer', { smoke: true, extra: '--strategy=fast', targets: RENAMED })).toBe('npx nx run exp-demo:predict -c smoke --strategy=fast');
     expect(taskOf('demo', 'submit', RENAMED)).toBe('exp-demo:upload');
     expect(jobNameOf('demo', 'train')).toBe('exp-demo-train');
+    expect(sweepRunCommand('lr')).toBe('npx nx run-many -t submit --projects=tag:sweep:lr');
+    expect(sweepRunCommand('lr', RENAMED)).toBe('npx nx run-many -t upload --projects=tag:sweep:lr');
+  });
+
+  it('submission ids are <experiment>_<timestamp>, the folder under prediction/', () => {
+    expect(submissionId('demo', '20261201T101500000Z')).toBe('demo_20261201T101500000Z');
+    expect(submissionId('kobart--lr1e-5', '20261201T101500000Z-2')).toBe('kobart--lr1e-5_20261201T101500000Z-2');
+  });
+
+  it('plugin options rename targets one by one', () => {
+    expect(targetNamesOfSettings(undefined)).toEqual({ train: 'train', infer: 'infer', submit: 'submit' });
+    expect(targetNamesOfSettings({ submitTargetName: 'upload' })).toEqual({ train: 'train', infer: 'infer', submit: 'upload' });
   });
 
   it('target names travel as options only when renamed, and come back whole', () => {

@@ -90,6 +90,20 @@ export function targetNameOptions(t: TargetNames): TargetNameOptions {
   return { trainTarget: t.train, inferTarget: t.infer, submitTarget: t.submit };
 }
 
+/** The plugin options that rename targets (nx.json `plugins[].options`); see plugin/target-definitions.ts. */
+export interface TargetNameSettings {
+  trainTargetName?: string;
+  inferTargetName?: string;
+  submitTargetName?: string;
+}
+
+/** The target names the plugin options give, the defaults for those not set. */
+export const targetNamesOfSettings = (o: TargetNameSettings | undefined): TargetNames => ({
+  train: o?.trainTargetName ?? DEFAULT_TARGET_NAMES.train,
+  infer: o?.inferTargetName ?? DEFAULT_TARGET_NAMES.infer,
+  submit: o?.submitTargetName ?? DEFAULT_TARGET_NAMES.submit,
+});
+
 export const targetNamesOf = (o: TargetNameOptions): TargetNames => ({
   train: o.trainTarget || DEFAULT_TARGET_NAMES.train,
   infer: o.inferTarget || DEFAULT_TARGET_NAMES.infer,
@@ -110,6 +124,12 @@ export interface NxRunOptions {
 export function nxRunCommand(experiment: string, step: Step, o: NxRunOptions = {}): string {
   return `npx nx run ${taskOf(experiment, step, o.targets)}${o.smoke ? ' -c smoke' : ''}${o.extra ? ` ${o.extra}` : ''}`;
 }
+
+/** The nx command that runs every variant of the sweep in experiments/<folder>/. */
+export const sweepRunCommand = (folder: string, targets: TargetNames = DEFAULT_TARGET_NAMES): string => `npx nx run-many -t ${targets.submit} --projects=tag:${sweepTagOf(folder)}`;
+
+/** A submission's id, its folder name under prediction/: `demo_20261201T101500Z`. */
+export const submissionId = (experiment: string, timestamp: string): string => `${experiment}_${timestamp}`;
 
 /** A name for one step's work outside Nx (SLURM job names, device-lock labels): `exp-demo-train`. */
 export const jobNameOf = (experiment: string, step: Step): string => `${projectOf(experiment)}-${step}`;

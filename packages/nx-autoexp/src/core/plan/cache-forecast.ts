@@ -1,4 +1,5 @@
 import { nxRunCommand } from '../naming/experiment-names';
+import { workspaceTargetNames } from '../naming/workspace-target-names';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fingerprintCheckpoint, readManifest } from '../checkpoints';
@@ -48,7 +49,7 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
     const problem = checkpointProblem(root, p.manifest);
     if (problem) {
       inferRuns = true;
-      out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache' })})` });
+      out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache', targets: workspaceTargetNames(root) })})` });
     } else if (record.config_hash !== exp.hashes.infer) {
       inferRuns = true;
       out.push({ target: 'infer', verdict: 'run', why: 'infer config changed since the last inference' });

@@ -5,6 +5,7 @@ import { loadExperiment } from '../config/load-experiment';
 import { buildStrategyCommand, formatCommandLine } from '../infer';
 import { strategiesOf } from '../pipeline/infer-step';
 import { runPaths } from '../pipeline/run-paths';
+import { submissionId } from '../naming/experiment-names';
 import { Forecast, forecast } from './cache-forecast';
 import { SourcedValue, valueSources } from './value-sources';
 import { markSweptValues } from './sweep-plan';
@@ -44,7 +45,7 @@ export function planExperiment(root: string, experiment: string, opts: { python?
     }
   }
   commands.push({ target: 'infer', command: `${python} -m autoexp_trainer score --predictions ${p.devPredictions} --references ${dataPath(root, c, 'dev')} --json` });
-  commands.push({ target: 'submit', command: `validate ${p.testPredictions} against ${resolve(root, dataPath(root, c, 'sample_submission') ?? '')}, then write prediction/${exp.project}_<ts>/ and an index row` });
+  commands.push({ target: 'submit', command: `validate ${p.testPredictions} against ${resolve(root, dataPath(root, c, 'sample_submission') ?? '')}, then write prediction/${submissionId(experiment, '<ts>')}/ and an index row` });
   return { experiment, project: exp.project, sources: exp.sources, values: markSweptValues(valueSources(root, exp.config as unknown as Record<string, unknown>, exp.sources), exp), commands, forecast: forecast(root, exp, opts.smoke) };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatSweepPlan, planSweep } from './sweep-plan';
@@ -18,7 +18,17 @@ describe('plan of a sweep', () => {
     expect(p.variants.map((v) => v.project)).toEqual(['exp-lr--learning_rate-0.001-seed-1', 'exp-lr--learning_rate-0.001-seed-2', 'exp-lr--learning_rate-0.003-seed-1', 'exp-lr--learning_rate-0.003-seed-2']);
     const text = formatSweepPlan(p);
     expect(text).toMatch(/exp-lr--learning_rate-0\.003-seed-2 +train\.learning_rate=0\.003  train\.seed=2  \[group lr--learning_rate-0\.003\]/);
-    expect(text).toMatch(/--projects=tag:sweep:lr/);
+    expect(text).toContain('run them: npx nx run-many -t submit --projects=tag:sweep:lr');
+    expect(formatSweepPlan(p, { train: 'fit', infer: 'predict', submit: 'upload' })).toContain('run them: npx nx run-many -t upload --projects=tag:sweep:lr');
+  });
+  it("a sweep's file named as an experiment says how to run its variants, with the workspace's target names", () => {
+    expect(() => planExperiment(root, 'lr')).toThrow(/run its variants \(.*\): npx nx run-many -t submit --projects=tag:sweep:lr/);
+    write('nx.json', JSON.stringify({ plugins: [{ plugin: '@autoexp/nx-autoexp', options: { submitTargetName: 'upload' } }] }));
+    try {
+      expect(() => planExperiment(root, 'lr')).toThrow(/npx nx run-many -t upload --projects=tag:sweep:lr/);
+    } finally {
+      rmSync(join(root, 'nx.json'));
+    }
   });
   it('is null for a plain experiment and for one variant', () => {
     expect(planSweep(root, 'plain')).toBeNull();

@@ -1,6 +1,6 @@
 import { loadExperimentFolder } from '../config/load-experiment';
 import type { ResolvedExperiment } from '../config/types';
-import { splitVariant } from '../naming/experiment-names';
+import { TargetNames, splitVariant, sweepRunCommand } from '../naming/experiment-names';
 import { SourcedValue } from './value-sources';
 
 export interface SweepPlan {
@@ -21,7 +21,7 @@ export function planSweep(root: string, name: string): SweepPlan | null {
   };
 }
 
-export function formatSweepPlan(p: SweepPlan): string {
+export function formatSweepPlan(p: SweepPlan, targets?: TargetNames): string {
   const width = Math.max(...p.variants.map((v) => v.project.length));
   const grouped = p.variants.some((v) => v.group);
   const lines = [`sweep ${p.sweep} (${p.file}): ${p.variants.length} variants, each its own project with train -> infer -> submit`, ''];
@@ -29,7 +29,7 @@ export function formatSweepPlan(p: SweepPlan): string {
     const values = Object.entries(v.overrides).map(([k, x]) => `${k}=${JSON.stringify(x)}`).join('  ');
     lines.push(`  ${v.project.padEnd(width)}  ${values}${grouped && v.group ? `  [group ${v.group}]` : ''}`);
   }
-  lines.push('', `run them: npx nx run-many -t submit --projects=tag:sweep:${p.sweep}`, `one of them in detail: npx autoexp plan ${p.variants[0].experiment}`);
+  lines.push('', `run them: ${sweepRunCommand(p.sweep, targets)}`, `one of them in detail: npx autoexp plan ${p.variants[0].experiment}`);
   return lines.join('\n');
 }
 

@@ -125,7 +125,15 @@ describe('collectReport', () => {
     rmSync(join(root, 'prediction'), { recursive: true });
     const data = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
     expect(data.experiments).toEqual([]);
-    expect(data.notes[0]).toMatch(/^no submissions to show yet/);
+    expect(data.notes[0]).toMatch(/^no submissions to show yet.*Run `npx nx run-many -t submit` first/);
+    // Run outside Nx, the report still names the target as nx.json renamed it.
+    writeFileSync(join(root, 'nx.json'), JSON.stringify({ plugins: [{ plugin: '@autoexp/nx-autoexp', options: { submitTargetName: 'upload' } }] }));
+    try {
+      const renamed = await collectReport({ workspaceRoot: root, scoreItems: fakeScorer });
+      expect(renamed.notes[0]).toContain('Run `npx nx run-many -t upload` first');
+    } finally {
+      rmSync(join(root, 'nx.json'));
+    }
   });
 
   it('reads an index of an earlier version (no project column, experiments named exp-<name>) as experiments with their runs/ folders', async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dataPath } from '../config/data-paths';
 import { isExperimentName, nxRunCommand } from '../naming/experiment-names';
+import { workspaceTargetNames } from '../naming/workspace-target-names';
 import type { ExperimentConfig } from '../config/types';
 import { PipelineError } from '../pipeline/pipeline-error';
 import { runPaths } from '../pipeline/run-paths';
@@ -136,7 +137,7 @@ class Collector {
     }
     const predPath = this.input(join(this.root, runPaths(folder).devPredictions));
     if (!existsSync(predPath)) {
-      notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`${nxRunCommand(folder, 'infer')}\` to make them)`);
+      notes.push(`no dev predictions at ${this.rel(predPath)}: no per-item scores (run \`${nxRunCommand(folder, 'infer', { targets: workspaceTargetNames(this.root) })}\` to make them)`);
       return null;
     }
     const data = obj(obj(config)?.data);
@@ -193,7 +194,7 @@ export async function collectReport(opts: CollectReportOptions): Promise<ReportD
     experiments.push(await collector.experiment(row));
   }
   if (rows.length === 0) {
-    collector.notes.push('no submissions to show yet: prediction/experiment_index.csv has no ok submission. Run `npx nx run-many -t submit` first.');
+    collector.notes.push(`no submissions to show yet: prediction/experiment_index.csv has no ok submission. Run \`npx nx run-many -t ${workspaceTargetNames(root).submit}\` first.`);
   }
   return {
     version: 1,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeUtf8, parseCsvText, toCsvText } from './csv-io';
 import { combineRouge } from './metric-label';
-import { experimentOfProject, projectOf } from '../naming/experiment-names';
+import { experimentOfProject, projectOf, submissionId } from '../naming/experiment-names';
 import { SubmissionError } from './submission-error';
 
 /** Columns of prediction/experiment_index.csv (docs/architecture.md). */
@@ -53,7 +53,7 @@ export type IndexRow = Record<IndexColumn, string>;
  * `<experiment>_<timestamp>` as submissions are named now.
  */
 export function submissionIdOf(r: Pick<IndexRow, 'experiment' | 'timestamp'> & Partial<Pick<IndexRow, 'output_path'>>): string {
-  return /([^\\/]+)[\\/]output\.csv$/.exec(r.output_path ?? '')?.[1] ?? `${r.experiment}_${r.timestamp}`;
+  return /([^\\/]+)[\\/]output\.csv$/.exec(r.output_path ?? '')?.[1] ?? submissionId(r.experiment, r.timestamp);
 }
 
 export const predictionDir = (workspaceRoot: string): string => join(workspaceRoot, 'prediction');

@@ -4,6 +4,7 @@ import { IndexRow, indexNumber, readIndex } from './experiment-index';
 import { BaselineSet, readBaselineSets } from './baselines';
 import { diffConfigValues } from '../config/config-diff';
 import { experimentOfTyped, namesExperiment, nxRunCommand } from '../naming/experiment-names';
+import { workspaceTargetNames } from '../naming/workspace-target-names';
 import { SubmissionError } from './submission-error';
 import { SeedGroup, seedGroups, workspaceGroupOf } from '../sweep/seed-groups';
 import { timestampToIso } from '../time/compact-timestamp';
@@ -190,7 +191,7 @@ const IDENTITY_KEYS = new Set(['experiment', 'run_id', 'config_hash']);
 function latestConfig(workspaceRoot: string, rows: IndexRow[], experiment: string): unknown {
   const mine = rows.filter((r) => namesExperiment(experiment, r.experiment) && r.status === 'ok' && r.metadata_path);
   if (mine.length === 0) {
-    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfTyped(experiment), 'submit')}) first.`);
+    throw new SubmissionError(`no submission of experiment '${experiment}' in prediction/experiment_index.csv. Run \`autoexp submit\` (or ${nxRunCommand(experimentOfTyped(experiment), 'submit', { targets: workspaceTargetNames(workspaceRoot) })}) first.`);
   }
   const latest = mine.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
   const path = join(resolve(workspaceRoot), latest.metadata_path);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isExperimentName, projectOf } from '../naming/experiment-names';
+import { isExperimentName, projectOf, submissionId } from '../naming/experiment-names';
 import { submissionIdOf } from './experiment-index';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -103,7 +103,7 @@ function checkPredictionLayout(predDir: string, idxPath: string): void {
 function freeSubmissionId(predDir: string, experiment: string, ts: string): { id: string; timestamp: string } {
   for (let n = 1; ; n++) {
     const timestamp = n === 1 ? ts : `${ts}-${n}`;
-    const id = `${experiment}_${timestamp}`;
+    const id = submissionId(experiment, timestamp);
     if (!existsSync(join(predDir, id)) && !existsSync(join(predDir, 'history', `output_${id}.csv`))) return { id, timestamp };
   }
 }

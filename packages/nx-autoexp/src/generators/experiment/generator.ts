@@ -1,11 +1,11 @@
 import { Tree, formatFiles, joinPathFragments, offsetFromRoot, readNxJson } from '@nx/devkit';
 import { checkExperimentName } from '../../core/config/load-experiment';
-import { TargetNames, nxRunCommand, projectOf, variantExperiment } from '../../core/naming/experiment-names';
+import { nxRunCommand, projectOf, sweepRunCommand, variantExperiment } from '../../core/naming/experiment-names';
+import { targetNamesOfNxJson } from '../../core/naming/workspace-target-names';
 import { parseYamlSource } from '../../core/config/yaml-source';
 import { expandSweep } from '../../core/sweep/expand';
 import { parseSweep } from '../../core/sweep/parse-sweep';
 import { parseSweepOption, sweepSection } from '../../core/sweep/sweep-option';
-import { AutoexpPluginOptions, resolveOptions } from '../../plugin/target-definitions';
 import { renderRecipe } from './render-recipe';
 import type { ExperimentGeneratorSchema } from './schema';
 
@@ -23,21 +23,14 @@ export default async function experimentGenerator(tree: Tree, options: Experimen
   tree.write(file, text);
   await formatFiles(tree);
   return () => {
-    const targets = configuredTargetNames(tree);
+    const targets = targetNamesOfNxJson(readNxJson(tree));
     if (variants) {
       console.log(`Created ${file}: a sweep of ${variants.length} variants (${variants.map((v) => projectOf(variantExperiment(options.name, v))).join(', ')}).`);
-      console.log(`Run them with: npx nx run-many -t ${targets.submit} --projects=tag:sweep:${options.name}`);
+      console.log(`Run them with: ${sweepRunCommand(options.name, targets)}`);
     } else {
       console.log(`Created ${file}. Run it with: ${nxRunCommand(options.name, 'submit', { targets })}`);
     }
   };
-}
-
-/** The target names the workspace's nx.json gives the plugin (train/infer/submit unless renamed). */
-function configuredTargetNames(tree: Tree): TargetNames {
-  const entry = readNxJson(tree)?.plugins?.find((p) => (typeof p === 'string' ? p : p.plugin) === '@autoexp/nx-autoexp');
-  const o = resolveOptions(entry && typeof entry !== 'string' ? (entry.options as AutoexpPluginOptions) : undefined);
-  return { train: o.trainTargetName, infer: o.inferTargetName, submit: o.submitTargetName };
 }
 
 /** The variant names of the sweep in `text` (throws the sweep's ConfigError, e.g. more than max_variants). */
