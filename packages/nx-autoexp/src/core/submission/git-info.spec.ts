@@ -7,6 +7,15 @@ import { gitInfo } from './git-info';
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
+/** A repo in `dir` whose a.txt is committed with `text`; returns the commit. */
+function commitA(dir: string, text: string): string {
+  git(dir, 'init', '-q');
+  writeFileSync(join(dir, 'a.txt'), text);
+  git(dir, 'add', 'a.txt');
+  git(dir, 'commit', '-q', '-m', text);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
 describe('gitInfo', () => {
   let dir: string;
   beforeEach(() => {
@@ -22,11 +31,7 @@ describe('gitInfo', () => {
   });
 
   it('gives HEAD, and dirty for a modified tracked file or an untracked one', () => {
-    git(dir, 'init', '-q');
-    writeFileSync(join(dir, 'a.txt'), 'a');
-    git(dir, 'add', 'a.txt');
-    git(dir, 'commit', '-q', '-m', 'one');
-    const head = git(dir, 'rev-parse', 'HEAD');
+    const head = commitA(dir, 'a');
     expect(gitInfo(dir)).toEqual({ commit: head, dirty: false });
     writeFileSync(join(dir, 'a.txt'), 'b');
     expect(gitInfo(dir)).toEqual({ commit: head, dirty: true });
@@ -36,13 +41,8 @@ describe('gitInfo', () => {
   });
 
   it('gives the commit of a detached HEAD', () => {
-    git(dir, 'init', '-q');
-    writeFileSync(join(dir, 'a.txt'), 'a');
-    git(dir, 'add', 'a.txt');
-    git(dir, 'commit', '-q', '-m', 'one');
-    const first = git(dir, 'rev-parse', 'HEAD');
-    writeFileSync(join(dir, 'a.txt'), 'b');
-    git(dir, 'commit', '-q', '-am', 'two');
+    const first = commitA(dir, 'a');
+    expect(commitA(dir, 'b')).not.toBe(first);
     git(dir, 'checkout', '-q', first);
     expect(gitInfo(dir)).toEqual({ commit: first, dirty: false });
   });
