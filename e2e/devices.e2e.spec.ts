@@ -133,7 +133,14 @@ describe('device pool (issue 20)', () => {
     expect(r.out.match(/train started: run/g)).toHaveLength(1);
     const manifest = JSON.parse(ws.read('runs/ddp/smoke/train/checkpoint.json'));
     expect(manifest.path).toBe(`${runs[0]}/checkpoint-4`);
-    // infer takes one device (infer.gpus default 1) and uses the DDP checkpoint like any other.
+    // The demo's infer says device: cpu: it holds no device (a GPU slot would only keep a training waiting).
+    const cpu = nx({ AUTOEXP_FAKE_DEVICES: '2' }, 'run', 'exp-ddp:infer', '-c', 'smoke');
+    expect(cpu.code).toBe(0);
+    expect(cpu.out).toContain('infer: checkpoint');
+    expect(cpu.out).not.toMatch(/infer: on pseudo-device/);
+    // device: auto takes one (infer.gpus default 1) and uses the DDP checkpoint like any other.
+    ws.edit('experiments/ddp/experiment.yaml', (t) => t.replace(/(\ninfer:\n(?: {2}.*\n)*? {2})device: cpu\n/, '$1device: auto\n'));
+    expect(ws.read('experiments/ddp/experiment.yaml')).toMatch(/\ninfer:\n(?: {2}.*\n)* {2}device: auto\n/);
     const inf = nx({ AUTOEXP_FAKE_DEVICES: '2' }, 'run', 'exp-ddp:infer', '-c', 'smoke');
     expect(inf.code).toBe(0);
     expect(inf.out).toMatch(/infer: on pseudo-device [01] \(CUDA_VISIBLE_DEVICES=[01];/);

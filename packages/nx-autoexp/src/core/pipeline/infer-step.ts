@@ -11,7 +11,7 @@ import type { StrategyConfig } from '../infer';
 import { runProcess } from '../process/run-process';
 import { metricArgs } from '../report/score-items';
 import { leaseRunner, selectRunner } from '../launcher';
-import { localDevices } from './local-devices';
+import { inferDeviceCount, localDevices } from './local-devices';
 import { readCsv, writeCsv } from '../submission';
 import { BaselineSet, baselineSetOf } from '../submission/baselines';
 import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } from '../submission/degenerate-check';
@@ -74,7 +74,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   log(`infer: checkpoint ${manifest.path} (step ${manifest.step ?? '?'}), strategies ${strategies.map((s) => s.name).join(' -> ')}`);
 
   // Held through the strategies only: scoring needs no GPU.
-  const lease = await localDevices(ctx, exp, 'infer');
+  const lease = await localDevices(ctx, exp, 'infer', inferDeviceCount(exp.config.infer.gpus, strategies));
   let result: Awaited<ReturnType<typeof runStrategyChain>>;
   try {
     result = await runStrategyChain({
