@@ -19,10 +19,12 @@ phase "pytest: packages/trainer"
 .venv/bin/python -m pytest packages/trainer/tests -q -p no:cacheprovider || status=1
 phase "tsc: the tests type-check (ts-jest only transpiles them: isolatedModules)"
 npx tsc --noEmit -p packages/nx-autoexp/tsconfig.spec.json && npx tsc --noEmit -p e2e/tsconfig.json || status=1
-phase "jest: plugin unit + integration, e2e"
 # One jest worker per core (jest's default is cores - 1): an e2e suite spends much of its time
 # waiting on nx, Python and SLURM processes, so on 2 cores one worker left a core idle.
+# nproc without the OpenMP variables: GNU nproc honours OMP_NUM_THREADS (set to 1 above) and would say 1.
+workers="${AUTOEXP_JEST_WORKERS:-$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}"
+phase "jest: plugin unit + integration, e2e ($workers workers)"
 # No --forceExit: every suite closes its handles (checked suite by suite), and a new leak should show, not be hidden.
-npx jest --ci --maxWorkers="${AUTOEXP_JEST_WORKERS:-$(nproc)}" || status=1
+npx jest --ci --maxWorkers="$workers" || status=1
 phase "done, status $status"
 exit $status
