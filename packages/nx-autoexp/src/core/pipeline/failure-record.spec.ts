@@ -38,6 +38,16 @@ describe('failure records (runs/_failures)', () => {
     expect(readFailures(root).map((f) => f.reason)).toEqual(['new']);
   });
 
+  it('live in runs/_failures/; none there is no failure, and only .json files are records', () => {
+    expect(readFailures(root)).toEqual([]);
+    recordStepFailure(root, { experiment: 'demo', target: 'train', reason: 'boom', smoke: false }, at);
+    expect(existsSync(join(root, 'runs', '_failures', 'demo.json'))).toBe(true);
+    // A stray file that parses (a user's copy, an editor's backup) is not a record.
+    writeFileSync(file('demo.json.bak'), readFileSync(file('demo.json')));
+    writeFileSync(file('notes.txt'), JSON.stringify({ experiment: 'other', target: 'train', reason: 'x', at: at.toISOString(), smoke: false, project: 'exp-other' }));
+    expect(readFailures(root).map((f) => f.experiment)).toEqual(['demo']);
+  });
+
   it('keeps the record of an experiment whose name starts with exp- when clearing another', () => {
     recordStepFailure(root, { experiment: 'exp-demo', target: 'train', reason: 'its own', smoke: false }, at);
     clearStepFailure(root, 'demo', false);
