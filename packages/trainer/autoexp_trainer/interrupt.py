@@ -49,6 +49,19 @@ def catch_early_signals() -> None:
             pass
 
 
+def ignore_late_time_limit_signal() -> None:
+    """Once the run is over, a time-limit warning must not kill the exit: a training
+    that ends within signal_s of the limit gets slurm's SIGUSR1 as it shuts down, and
+    CPython resets Python-level handlers to the default (terminate) before it tears
+    down its modules (torch's take seconds), so the job would end FAILED with a
+    finished checkpoint. SIG_IGN is kept to the end."""
+    if hasattr(signal, "SIGUSR1"):
+        try:
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            pass
+
+
 TIME_LIMIT = "the job's time limit"
 
 

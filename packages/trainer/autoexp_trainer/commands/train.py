@@ -57,6 +57,10 @@ def main(argv: list[str]) -> int:
         from ..training import run_training
 
         result = run_training(cfg, emitter, control)
+    if control.save_on_interrupt:
+        from ..interrupt import ignore_late_time_limit_signal
+
+        ignore_late_time_limit_signal()
     emitter.emit("done", run_id=cfg.run_id, best_checkpoint=result.best_checkpoint,
                  final_metrics=result.final_metrics, run_dir=result.run_dir)
     return 0
