@@ -47,7 +47,11 @@ switch (mode) {
     process.on('SIGTERM', () => console.error('stand-in predictor: ignoring SIGTERM'));
   // falls through
   case 'hang':
-    if (pidFile) fs.writeFileSync(pidFile, String(process.pid));
+    if (pidFile) {
+      // Renamed into place: a test polling for the file must never read it empty (pid 0).
+      fs.writeFileSync(`${pidFile}.tmp`, String(process.pid));
+      fs.renameSync(`${pidFile}.tmp`, pidFile);
+    }
     setInterval(() => {}, 1000);
     return;
   default:

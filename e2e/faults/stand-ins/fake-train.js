@@ -93,7 +93,9 @@ switch (mode) {
       break;
     }
     fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(pidFile, String(process.pid));
+    // Renamed into place: a test polling for the file must never read it empty (pid 0).
+    fs.writeFileSync(`${pidFile}.tmp`, String(process.pid));
+    fs.renameSync(`${pidFile}.tmp`, pidFile);
     log({ event: 'log', step: 1, max_steps: 20, epoch: 0.1, loss: 3, learning_rate: 0.001, eta_s: 600 });
     setInterval(() => {}, 1000);
     break;
