@@ -4,6 +4,7 @@
  * trainer/predictor commands (seconds, not a training).
  */
 import { addExperiment, standInYaml } from './faults/support';
+import { join } from 'node:path';
 import { Workspace, taskCached, taskRan } from './workspace';
 
 const TASKS = ['exp-k:train', 'exp-k:infer', 'exp-k:submit'];
@@ -66,6 +67,42 @@ describe('cache keys', () => {
 
   it('an edit to the training code re-runs train, and what follows from its new checkpoint', () => {
     appendComment('packages/trainer/autoexp_trainer/training.py', '# reviewed');
+    expect(submit()).toEqual(expect.arrayContaining(['train', 'infer']));
+  });
+});
+
+/**
+ * The same keys through the Nx daemon, which updates its graph from file events
+ * and takes new external nodes (each config section's hash,
+ * plugin/config-nodes.ts) only from a graph whose project configurations
+ * changed: pinned here so an Nx that keeps stale ones fails loudly.
+ */
+describe('cache keys with the Nx daemon', () => {
+  const ws = new Workspace('cache-keys-daemon');
+  addExperiment(ws, 'd', standInYaml());
+  ws.git('add', '-A');
+  ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'd');
+  const nxBin = join(ws.root, 'node_modules', '.bin', 'nx');
+  // The daemon does not start under CI=true.
+  const env = { NX_DAEMON: 'true', CI: undefined };
+  const D = ['exp-d:train', 'exp-d:infer', 'exp-d:submit'];
+  const submit = (): string[] => {
+    const r = ws.run(nxBin, ['run', 'exp-d:submit'], env);
+    expect(r.code).toBe(0);
+    for (const t of D) expect([t, taskRan(r.out, t) || taskCached(r.out, t)]).toEqual([t, true]);
+    return D.filter((t) => taskRan(r.out, t)).map((t) => t.split(':')[1]);
+  };
+  afterAll(() => ws.run(nxBin, ['daemon', '--stop'], env));
+
+  it('an infer-only edit re-runs infer only, a comment nothing, a train edit train and what follows', () => {
+    expect(submit()).toEqual(['train', 'infer', 'submit']);
+    expect(ws.run(nxBin, ['daemon'], env).out).toMatch(/Daemon is currently running/i);
+    expect(submit()).toEqual([]);
+    ws.edit('experiments/d/experiment.yaml', (t) => t.replace('timeout_s: 60', 'timeout_s: 61'));
+    expect(submit()).toEqual(['infer']); // the same predictions: submit stays a hit
+    ws.edit('experiments/d/experiment.yaml', (t) => `${t}\n# tried a longer timeout\n`);
+    expect(submit()).toEqual([]);
+    ws.edit('experiments/d/experiment.yaml', (t) => t.replace('train:\n', 'train:\n  learning_rate: 0.002\n'));
     expect(submit()).toEqual(expect.arrayContaining(['train', 'infer']));
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { CreateNodesContextV2, ProjectConfiguration } from '@nx/devkit';
 import { createDependencies, createNodesV2 } from './plugin';
-import { stampPath } from './plugin/section-stamps';
 import { PACKAGE_NAME, STEP_PACKAGES, stepInputs } from './plugin/step-inputs';
 
 // createNodesV2 / createDependencies as Nx calls them, on a temporary workspace:
@@ -77,19 +76,33 @@ describe('createNodesV2', () => {
     expect(Object.keys(broken.targets!)).toEqual(['train', 'infer', 'submit']);
   });
 
-  it('writes every section stamp once per call, after the projects are built; an invalid config stamps its error', async () => {
-    await projects();
-    const demo = readFileSync(stampPath(root, 'demo'), 'utf8');
-    expect(demo).toMatch(/^train [0-9a-f]{64}\ninfer [0-9a-f]{64}\nsubmit [0-9a-f]{64}\n$/);
-    expect(readFileSync(stampPath(root, 'broken'), 'utf8')).toMatch(/^train invalid:.*learning_rat/);
-    // Fixing the config changes every line: all three targets re-run.
+  it("adds each section's hash as an external node of the graph; an invalid config's nodes carry its error", async () => {
+    const results = await createNodesV2[1](FILES, {}, context());
+    const nodes = (file: string) => results.find(([f]) => f === file)![1].externalNodes!;
+    const demo = nodes('experiments/demo/experiment.yaml');
+    expect(Object.keys(demo)).toEqual(['autoexp-config:demo:train', 'autoexp-config:demo:infer', 'autoexp-config:demo:submit']);
+    for (const n of Object.values(demo)) expect(n.data.hash).toMatch(/^[0-9a-f]{64}$/);
+    const demoTargets = Object.values(results.find(([f]) => f === 'experiments/demo/experiment.yaml')![1].projects!)[0].targets!;
+    expect(demoTargets.train.metadata?.configHash).toBe(demo['autoexp-config:demo:train'].data.hash);
+    expect(nodes('experiments/broken/experiment.yaml')['autoexp-config:broken:train'].data.hash).toMatch(/^invalid:.*learning_rat/);
+    // Fixing the config changes every section's node: all three targets re-run.
     cpSync(join(root, 'experiments', 'demo', 'experiment.yaml'), join(root, 'experiments', 'broken', 'experiment.yaml'));
-    await projects();
-    expect(readFileSync(stampPath(root, 'broken'), 'utf8')).not.toMatch(/invalid/);
-    // Nothing changed: the stamp file is not rewritten.
-    const before = statSync(stampPath(root, 'demo')).mtimeMs;
-    await projects();
-    expect(statSync(stampPath(root, 'demo')).mtimeMs).toBe(before);
+    const fixed = (await createNodesV2[1](FILES, {}, context())).find(([f]) => f === 'experiments/broken/experiment.yaml')![1].externalNodes!;
+    for (const n of Object.values(fixed)) expect(n.data.hash).not.toMatch(/invalid/);
+    // Nothing on disk: the graph carries the hashes.
+    expect(existsSync(join(root, '.nx'))).toBe(false);
+  });
+
+  it('an infer-only edit changes the infer node and nothing in what train or submit hash', async () => {
+    const before = await createNodesV2[1](FILES, {}, context());
+    writeFileSync(join(root, 'experiments', 'demo', 'experiment.yaml'), `${readFileSync(join(root, 'experiments', 'demo', 'experiment.yaml'), 'utf8')}\n# a comment\n`);
+    const comment = await createNodesV2[1](FILES, {}, context());
+    expect(comment[0][1].externalNodes).toEqual(before[0][1].externalNodes);
+    writeFileSync(join(root, 'experiments', 'demo', 'experiment.yaml'), readFileSync(join(root, 'experiments', 'demo', 'experiment.yaml'), 'utf8').replace('num_beams: 2', 'num_beams: 7'));
+    const after = await createNodesV2[1](FILES, {}, context());
+    const hash = (r: typeof before, s: string) => r[0][1].externalNodes![`autoexp-config:demo:${s}`].data.hash;
+    expect([hash(after, 'train'), hash(after, 'submit')]).toEqual([hash(before, 'train'), hash(before, 'submit')]);
+    expect(hash(after, 'infer')).not.toBe(hash(before, 'infer'));
   });
 });
 

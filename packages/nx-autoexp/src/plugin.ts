@@ -10,7 +10,7 @@ import { AutoexpPluginOptions, experimentTargets, resolveOptions } from './plugi
 import { DependencyType, createNodesFromFiles } from './plugin/nx-runtime';
 import { ensembleTargets } from './plugin/ensemble-targets';
 import { resolveEnsemble } from './core/ensemble/load-ensemble';
-import { SectionStamps } from './plugin/section-stamps';
+import { ConfigNodes, configNodes } from './plugin/config-nodes';
 import { Input, PACKAGE_NAME, Step, stepInputs } from './plugin/step-inputs';
 import { readRegularFile } from './core/fs/read-regular-file';
 
@@ -29,46 +29,42 @@ export const createNodesV2: CreateNodesV2<AutoexpPluginOptions> = [
     const o = resolveOptions(options);
     // Once per call: what every experiment's targets hash beyond their own config and data.
     const shared = stepInputs(context.workspaceRoot, context.nxJsonConfiguration, o.trainerProject);
-    const stamps = new SectionStamps(context.workspaceRoot);
-    const build: Build = { root: context.workspaceRoot, o, shared, stamps };
-    try {
-      return await createNodesFromFiles(
-        (configFile, _opts, ctx) => {
-          const root = dirname(configFile);
-          const name = basename(root);
-          let loaded: ResolvedExperiment[];
-          try {
-            loaded = loadExperimentFolderCached(ctx.workspaceRoot, name);
-          } catch (err) {
-            const targets = invalidTargets(build, name, (err as Error).message);
-            // Keep the tags it declares (and its sweep's), so `run-many --projects=tag:x` still selects it and reports the error.
-            const tags = ['autoexp', 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile), name)];
-            return { projects: { [root]: { name: projectOf(name), root, projectType: 'application', tags, targets } } };
-          }
-          const projects: Record<string, ProjectConfiguration> = {};
-          // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
-          if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded, { train: o.trainTargetName, infer: o.inferTargetName, submit: o.submitTargetName });
-          for (const exp of loaded) {
-            const at = exp.sweep ? variantRoot(root, exp) : root;
-            const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];
-            const description = exp.config.description;
-            projects[at] = {
-              name: exp.project,
-              root: at,
-              projectType: 'application',
-              ...targetsOf(build, exp, tags, description),
-            };
-          }
-          return { projects };
-        },
-        configFiles,
-        options,
-        context,
-      );
-    } finally {
-      // Before Nx hashes any task: every target's runtime input reads its experiment's stamp.
-      stamps.writeToDisk();
-    }
+    const build: Build = { root: context.workspaceRoot, o, shared };
+    return createNodesFromFiles(
+      (configFile, _opts, ctx) => {
+        const root = dirname(configFile);
+        const name = basename(root);
+        // Each section's hash, as an external node its own target hashes (plugin/config-nodes.ts).
+        const externalNodes: ConfigNodes = {};
+        let loaded: ResolvedExperiment[];
+        try {
+          loaded = loadExperimentFolderCached(ctx.workspaceRoot, name);
+        } catch (err) {
+          const targets = invalidTargets(build, name, (err as Error).message, externalNodes);
+          // Keep the tags it declares (and its sweep's), so `run-many --projects=tag:x` still selects it and reports the error.
+          const tags = ['autoexp', 'invalid-config', ...declaredTags(join(ctx.workspaceRoot, configFile), name)];
+          return { projects: { [root]: { name: projectOf(name), root, projectType: 'application', tags, targets } }, externalNodes };
+        }
+        const projects: Record<string, ProjectConfiguration> = {};
+        // A sweep: one project per variant, and a target-less node owning the file (plugin/sweep-projects.ts).
+        if (loaded[0].sweep) projects[root] = sweepAnchor(root, name, loaded, { train: o.trainTargetName, infer: o.inferTargetName, submit: o.submitTargetName });
+        for (const exp of loaded) {
+          const at = exp.sweep ? variantRoot(root, exp) : root;
+          const tags = ['autoexp', ...(exp.sweep ? [sweepTag(name)] : []), ...(exp.config.tags ?? [])];
+          const description = exp.config.description;
+          projects[at] = {
+            name: exp.project,
+            root: at,
+            projectType: 'application',
+            ...targetsOf(build, exp, tags, description, externalNodes),
+          };
+        }
+        return { projects, externalNodes };
+      },
+      configFiles,
+      options,
+      context,
+    );
   },
 ];
 
@@ -77,14 +73,14 @@ interface Build {
   root: string;
   o: Required<AutoexpPluginOptions>;
   shared: Record<Step, Input[]>;
-  stamps: SectionStamps;
 }
 
-/** The targets of a config that failed to load; its stamps carry the error, so fixing it re-runs every target. */
-function invalidTargets(b: Build, name: string, message: string) {
+/** The targets of a config that failed to load; its config nodes carry the error, so fixing it re-runs every target. */
+function invalidTargets(b: Build, name: string, message: string, nodes: ConfigNodes) {
   const invalid = `invalid:${message}`;
-  b.stamps.set(name, { train: invalid, infer: invalid, submit: invalid });
-  return experimentTargets(b.root, null, name, b.o, b.shared);
+  const hashes = { train: invalid, infer: invalid, submit: invalid };
+  Object.assign(nodes, configNodes(name, hashes));
+  return experimentTargets(b.root, null, name, b.o, b.shared, hashes);
 }
 
 export const createNodes = createNodesV2;
@@ -156,19 +152,19 @@ export const createDependencies: CreateDependencies<AutoexpPluginOptions> = (opt
  * An experiment's targets, tags and metadata; an ensemble's members are resolved here, and a
  * member that does not exist or a cycle makes it an invalid config (its targets report it when run).
  */
-function targetsOf(b: Build, exp: ResolvedExperiment, tags: string[], description: string | undefined): Pick<ProjectConfiguration, 'targets' | 'tags' | 'metadata'> {
+function targetsOf(b: Build, exp: ResolvedExperiment, tags: string[], description: string | undefined, nodes: ConfigNodes): Pick<ProjectConfiguration, 'targets' | 'tags' | 'metadata'> {
   const metadata = description ? { description } : undefined;
   if (!exp.config.ensemble) {
-    b.stamps.set(exp.name, exp.hashes);
-    return { tags, targets: experimentTargets(b.root, exp, exp.name, b.o, b.shared), metadata };
+    Object.assign(nodes, configNodes(exp.name, exp.hashes));
+    return { tags, targets: experimentTargets(b.root, exp, exp.name, b.o, b.shared, exp.hashes), metadata };
   }
   try {
     const resolved = resolveEnsemble(b.root, exp);
     const ensemble = { method: resolved.method, members: resolved.members.map((m) => m.project) };
-    b.stamps.set(exp.name, exp.hashes);
+    Object.assign(nodes, configNodes(exp.name, exp.hashes));
     return { tags, targets: ensembleTargets(b.root, exp, resolved, b.o, b.shared), metadata: { ...metadata, ensemble } };
   } catch (err) {
-    return { tags: [...tags, 'invalid-config'], targets: invalidTargets(b, exp.name, (err as Error).message), metadata };
+    return { tags: [...tags, 'invalid-config'], targets: invalidTargets(b, exp.name, (err as Error).message, nodes), metadata };
   }
 }
 

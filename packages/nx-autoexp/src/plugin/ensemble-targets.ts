@@ -3,7 +3,8 @@ import type { ResolvedExperiment } from '../core/config/types';
 import type { ResolvedEnsemble } from '../core/ensemble/load-ensemble';
 import { runPaths } from '../core/pipeline/run-paths';
 import type { Input, Step } from './step-inputs';
-import { AutoexpPluginOptions, dataInputs, experimentTargets, hashInputCommand } from './target-definitions';
+import { AutoexpPluginOptions, dataInputs, experimentTargets } from './target-definitions';
+import { configInput } from './config-nodes';
 
 /**
  * The targets of an ensemble experiment: infer and submit, no train. infer
@@ -13,7 +14,7 @@ import { AutoexpPluginOptions, dataInputs, experimentTargets, hashInputCommand }
  */
 export function ensembleTargets(root: string, exp: ResolvedExperiment, ensemble: ResolvedEnsemble, opts: Required<AutoexpPluginOptions>, shared: Record<Step, Input[]>): Record<string, TargetConfiguration> {
   const name = exp.name;
-  const base = experimentTargets(root, exp, name, opts, shared);
+  const base = experimentTargets(root, exp, name, opts, shared, exp.hashes);
   const infer = base[opts.inferTargetName];
   const members = ensemble.members.map((m) => m.project);
   return {
@@ -22,8 +23,8 @@ export function ensembleTargets(root: string, exp: ResolvedExperiment, ensemble:
       dependsOn: [{ target: opts.inferTargetName, projects: members }],
       inputs: [
         ...shared.infer,
+        configInput(name, 'infer'),
         ...dataInputs(root, exp.config, ['dev', 'test', 'test_references']),
-        { runtime: hashInputCommand(root, name, 'infer') },
         { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
         { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
       ],

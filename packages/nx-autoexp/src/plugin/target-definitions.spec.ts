@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { loadExperiment } from '../core/config/load-experiment';
 import { writeManifest } from '../core/checkpoints/manifest';
 import type { ResolvedExperiment } from '../core/config/types';
-import { SectionStamps } from './section-stamps';
 import { stepInputs } from './step-inputs';
-import { ARGS_HEREDOC, HASH_INPUT_BIN, experimentTargets, hashInputCommand, resolveOptions, stepCommand } from './target-definitions';
+import { ARGS_HEREDOC, HASH_INPUT_BIN, checkpointInputCommand, experimentTargets, resolveOptions, stepCommand } from './target-definitions';
 
 // What Nx is told about each experiment's targets: their cache inputs, order, outputs and commands.
 // A wrong input here is a stale cache hit (or a needless retrain) that no error ever shows.
@@ -27,20 +26,18 @@ const load = (extra = ''): ResolvedExperiment => {
   return loadExperiment(root, 'demo');
 };
 const SHARED = { train: [{ input: 'trainerTraining', projects: 'trainer' }], infer: [{ input: 'trainerPrediction', projects: 'trainer' }], submit: [{ input: 'submissionCode', projects: 'p' }] };
-const targetsOf = (exp: ResolvedExperiment | null, options = {}) => experimentTargets(root, exp, 'demo', resolveOptions(options), SHARED);
+const HASHES = { train: 'ht', infer: 'hi', submit: 'hs' };
+const targetsOf = (exp: ResolvedExperiment | null, options = {}) => experimentTargets(root, exp, 'demo', resolveOptions(options), SHARED, exp?.hashes ?? HASHES);
 /** A runtime input run as Nx runs it: from the workspace root, the package's bin where the workspace's node_modules has it. */
 const runInput = (cmd: string) => {
   mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
   if (!existsSync(join(root, HASH_INPUT_BIN))) symlinkSync(join(REPO, 'packages', 'nx-autoexp', 'bin', 'hash-input.sh'), join(root, HASH_INPUT_BIN));
   return spawnSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8' }).stdout;
 };
-const stamp = (exp: ResolvedExperiment) => {
-  const s = new SectionStamps(root);
-  s.set('demo', exp.hashes);
-  s.writeToDisk();
-};
 const files = (inputs: unknown[]) => inputs.filter((i): i is string => typeof i === 'string');
 const runtimes = (inputs: unknown[]) => inputs.flatMap((i) => (typeof i === 'object' && i && 'runtime' in i ? [(i as { runtime: string }).runtime] : []));
+/** The external nodes a target hashes beyond the shared packages: its config section's (plugin/config-nodes.ts). */
+const configNodesOf = (inputs: unknown[]) => inputs.flatMap((i) => (typeof i === 'object' && i && 'externalDependencies' in i ? (i as { externalDependencies: string[] }).externalDependencies : []));
 
 describe('experimentTargets', () => {
   it('train hashes the shared train inputs, its own config section and train/dev data only', () => {
@@ -48,9 +45,10 @@ describe('experimentTargets', () => {
     const t = targetsOf(exp).train;
     expect(t.inputs![0]).toEqual({ input: 'trainerTraining', projects: 'trainer' });
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/train.csv', '{workspaceRoot}/data/sample/dev.csv']);
-    expect(runtimes(t.inputs!)).toEqual([`sh ${HASH_INPUT_BIN} train '.nx/workspace-data/autoexp/demo.hash'`]);
-    stamp(exp);
-    expect(runInput(runtimes(t.inputs!)[0])).toBe(`train ${exp.hashes.train}\n`);
+    // Its section through the graph, not a process per hash: no runtime input.
+    expect(runtimes(t.inputs!)).toEqual([]);
+    expect(configNodesOf(t.inputs!)).toEqual(['autoexp-config:demo:train']);
+    expect(t.metadata?.configHash).toBe(exp.hashes.train);
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/train']);
     expect(t.cache).toBe(true);
     expect(t.dependsOn).toBeUndefined();
@@ -63,17 +61,19 @@ describe('experimentTargets', () => {
     expect(t.inputs![0]).toEqual({ input: 'trainerPrediction', projects: 'trainer' });
     expect(t.inputs).toContainEqual({ dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false });
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/dev.csv', '{workspaceRoot}/data/sample/test.csv']);
+    expect(configNodesOf(t.inputs!)).toEqual(['autoexp-config:demo:infer']);
+    expect(t.metadata?.configHash).toBe(exp.hashes.infer);
     const [runtime] = runtimes(t.inputs!);
-    // Run as Nx runs it: the infer section's stamp line, then the (absent) full-run manifest; no JSON read by the shell.
-    stamp(exp);
-    expect(runInput(runtime)).toBe(`infer ${exp.hashes.infer}\nruns/demo/train/checkpoint.json none\n`);
-    expect(runtime).toBe(`sh ${HASH_INPUT_BIN} infer '.nx/workspace-data/autoexp/demo.hash' 'runs/demo/train/checkpoint.json'`);
+    // Run as Nx runs it: the (absent) full-run manifest; no JSON read by the shell.
+    expect(runInput(runtime)).toBe('runs/demo/train/checkpoint.json none\n');
+    expect(runtime).toBe(`sh ${HASH_INPUT_BIN} 'runs/demo/train/checkpoint.json'`);
     expect(runtime).not.toContain('smoke'); // the smoke manifest must not invalidate the full infer
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/infer']);
   });
 
   it('submit follows infer: predictions, dev score, its section, the sample and the submission code; not the trainer', () => {
-    const t = targetsOf(load()).submit;
+    const exp = load();
+    const t = targetsOf(exp).submit;
     expect(t.dependsOn).toEqual(['infer']);
     expect(t.inputs![0]).toEqual({ input: 'submissionCode', projects: 'p' });
     expect(JSON.stringify(t.inputs)).not.toContain('trainer');
@@ -82,11 +82,13 @@ describe('experimentTargets', () => {
       { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
     ]));
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/sample_submission.csv']);
-    expect(runtimes(t.inputs!)).toEqual([`sh ${HASH_INPUT_BIN} submit '.nx/workspace-data/autoexp/demo.hash'`]);
+    expect(runtimes(t.inputs!)).toEqual([]);
+    expect(configNodesOf(t.inputs!)).toEqual(['autoexp-config:demo:submit']);
+    expect(t.metadata?.configHash).toBe(exp.hashes.submit);
     expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/submit']);
   });
 
-  it('building targets writes nothing (the plugin writes the stamps once, plugin.spec.ts)', () => {
+  it('building targets writes nothing', () => {
     targetsOf(load());
     expect(existsSync(join(root, '.nx'))).toBe(false);
   });
@@ -173,8 +175,8 @@ describe('stepCommand', () => {
   });
 });
 
-describe('hashInputCommand (bin/hash-input.sh)', () => {
-  it("prints the section's stamp line, then the manifest and the listing of the checkpoint it names: changes when that checkpoint is deleted or its weights change, also through a symlink", () => {
+describe('checkpointInputCommand (bin/hash-input.sh)', () => {
+  it('prints the manifest and the listing of the checkpoint it names: changes when that checkpoint is deleted or its weights change, also through a symlink', () => {
     const ckpt = join(root, 'outputs', 'store', 'checkpoint-20');
     mkdirSync(ckpt, { recursive: true });
     writeFileSync(join(ckpt, 'model.safetensors'), 'v1');
@@ -182,13 +184,10 @@ describe('hashInputCommand (bin/hash-input.sh)', () => {
     mkdirSync(join(root, 'runs', 'demo', 'train'), { recursive: true });
     const manifest = { version: 1 as const, experiment: 'demo', path: 'outputs/store/best', step: 20, kind: 'full' as const, policy: 'best' as const, reason: 'test', metric: null, fingerprint: 'sha256:x', run_id: null, config_hash: null };
     writeManifest(join(root, 'runs', 'demo', 'train', 'checkpoint.json'), manifest);
-    const s = new SectionStamps(root);
-    s.set('demo', { train: 't', infer: 'i', submit: 's' });
-    s.writeToDisk();
-    const cmd = hashInputCommand(root, 'demo', 'infer', 'runs/demo/train/checkpoint.json');
+    const cmd = checkpointInputCommand('runs/demo/train/checkpoint.json');
 
     const first = runInput(cmd);
-    expect(first.startsWith('infer i\n{\n')).toBe(true);
+    expect(first.startsWith('{\n')).toBe(true);
     expect(first).toContain('checkpoint outputs/store/best\n');
     expect(first).toContain('model.safetensors');
     expect(runInput(cmd)).toBe(first); // stable while nothing changes
@@ -198,8 +197,6 @@ describe('hashInputCommand (bin/hash-input.sh)', () => {
     rmSync(ckpt, { recursive: true });
     expect(runInput(cmd)).not.toBe(second);
     rmSync(join(root, 'runs'), { recursive: true });
-    expect(runInput(cmd)).toBe('infer i\nruns/demo/train/checkpoint.json none\n');
-    rmSync(join(root, '.nx'), { recursive: true });
-    expect(runInput(hashInputCommand(root, 'demo', 'train'))).toBe('train missing\n');
+    expect(runInput(cmd)).toBe('runs/demo/train/checkpoint.json none\n');
   });
 });

@@ -1,11 +1,10 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { relative } from 'node:path';
 import { dataPath, workspaceRelative } from '../core/config/data-paths';
 import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
 import { runPaths } from '../core/pipeline/run-paths';
 import { shellQuote } from '../core/process/shell-quote';
 import { TargetNameSettings, targetNameOptions, targetNamesOfSettings } from '../core/naming/experiment-names';
-import { Section, stampPath } from './section-stamps';
+import { Section, configInput } from './config-nodes';
 import { Input, Step } from './step-inputs';
 import { stepHelp } from './step-help';
 
@@ -63,13 +62,11 @@ function stepRunner(step: Step, runner: 'command' | 'executor'): Pick<TargetConf
 }
 
 /**
- * The runtime input of one target: its section's line of the experiment's
- * stamp file, and for infer the manifest and the checkpoint folder it names
- * (bin/hash-input.sh).
+ * infer's runtime input: the manifest and the checkpoint folder it names, as
+ * they are on disk when Nx hashes (bin/hash-input.sh).
  */
-export function hashInputCommand(root: string, experiment: string, section: Section, manifest?: string): string {
-  const stamp = relative(root, stampPath(root, experiment));
-  return ['sh', HASH_INPUT_BIN, section, shellQuote(stamp), ...(manifest ? [shellQuote(manifest)] : [])].join(' ');
+export function checkpointInputCommand(manifest: string): string {
+  return ['sh', HASH_INPUT_BIN, shellQuote(manifest)].join(' ');
 }
 
 /**
@@ -101,14 +98,17 @@ export function dataInputs(root: string, c: ExperimentConfig, files: Parameters<
 
 /**
  * The three targets of one experiment. Each target hashes only the config
- * sections it depends on (section stamps, see ./section-stamps.ts), so an
+ * section it depends on (an external node, see ./config-nodes.ts), so an
  * inference-only edit re-runs infer and submit while train stays a cache hit,
  * and only the code and packages its step uses (`shared`, ./step-inputs.ts).
  * Nothing here may vary with the config beyond what every target should
  * follow (data paths, tags, launcher): Nx hashes the whole project
- * configuration into each task. No side effects: the caller writes the stamps.
+ * configuration into each task. No side effects: the caller adds the config nodes.
+ * Each target's metadata shows its section's hash (`configHash`): Nx does not
+ * hash metadata into tasks, but the daemon takes new external nodes only from a
+ * graph whose project configurations changed, so the hash must appear there too.
  */
-export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, shared: Record<Step, Input[]>): Record<string, TargetConfiguration> {
+export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, shared: Record<Step, Input[]>, hashes: Record<Section, string>): Record<string, TargetConfiguration> {
   const p = runPaths(name);
   const smokeDir = runPaths(name, true).base;
   // `-c smoke`: a few steps on a slice; its own outputs folder, so its own cache entries.
@@ -118,12 +118,12 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
     const r = stepRunner(step, opts.stepRunner);
     return { ...r, options: { ...r.options, experiment: name, runName: name, smoke: false, ...targetNameOptions({ train: opts.trainTargetName, infer: opts.inferTargetName, submit: opts.submitTargetName }) } };
   };
-  const metadata = (step: Step, description: string) => ({ description, technologies: ['autoexp'], help: stepHelp(step) });
+  const metadata = (step: Step, description: string) => ({ description, technologies: ['autoexp'], help: stepHelp(step), configHash: hashes[step] });
   return {
     [opts.trainTargetName]: {
       ...run('train'),
       configurations: configurations('train'),
-      inputs: [...shared.train, { runtime: hashInputCommand(root, name, 'train') }, ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
+      inputs: [...shared.train, configInput(name, 'train'), ...(c ? dataInputs(root, c, ['train', 'dev']) : [])],
       outputs: ['{workspaceRoot}/runs/{options.runName}/train'],
       cache: true,
       // Local trainings may run side by side: each takes its devices from the pool at run
@@ -139,11 +139,12 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       dependsOn: [opts.trainTargetName],
       inputs: [
         ...shared.infer,
+        configInput(name, 'infer'),
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
         // A cache hit skips the step, so a deleted or changed checkpoint must change the hash.
         // Only the full run's manifest: the smoke run's must not invalidate the full infer (and vice versa).
-        { runtime: hashInputCommand(root, name, 'infer', p.manifest) },
+        { runtime: checkpointInputCommand(p.manifest) },
       ],
       outputs: ['{workspaceRoot}/runs/{options.runName}/infer'],
       cache: true,
@@ -155,7 +156,7 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
       dependsOn: [opts.inferTargetName],
       inputs: [
         ...shared.submit,
-        { runtime: hashInputCommand(root, name, 'submit') },
+        configInput(name, 'submit'),
         ...(c ? dataInputs(root, c, ['sample_submission']) : []),
         { dependentTasksOutputFiles: '**/infer/predictions/*.csv', transitive: false },
         { dependentTasksOutputFiles: '**/infer/dev-score.json', transitive: false },
