@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
@@ -117,15 +118,22 @@ def change_config(root: Path, experiment: str, rep: int) -> None:
 
 
 def use_package(root: Path, package: Path) -> None:
-    """The targets run `node node_modules/@autoexp/nx-autoexp/bin/autoexp.js`: point that
-    package at the build under test, with every other package still linked from the repo."""
+    """Point @autoexp/nx-autoexp and its bins at the build under test, with every other
+    package still linked from the repo."""
     (root / "node_modules").unlink()
     (root / "node_modules").mkdir()
     for entry in (REPO / "node_modules").iterdir():
-        if entry.name != "@autoexp":
+        if entry.name not in ("@autoexp", ".bin"):
             (root / "node_modules" / entry.name).symlink_to(entry)
     (root / "node_modules" / "@autoexp").mkdir()
     (root / "node_modules" / "@autoexp" / "nx-autoexp").symlink_to(package)
+    # The package's bins too (the targets run `autoexp`, infer's runtime input `autoexp-hash-input`):
+    # the repo's .bin links resolve to the repo's build, not the one under test.
+    bins = json.loads((package / "package.json").read_text()).get("bin", {})
+    (root / "node_modules" / ".bin").mkdir()
+    for entry in (REPO / "node_modules" / ".bin").iterdir():
+        target = package / bins[entry.name] if entry.name in bins else entry
+        (root / "node_modules" / ".bin" / entry.name).symlink_to(target)
 
 
 def main() -> None:
@@ -166,6 +174,10 @@ def main() -> None:
     print(f"# orchestration: {a.experiments} experiments x 3 stages, {a.runs} runs per case")
     print(f"# {stamp()}; {machine()}")
     print(f"# workspaces under {work}")
+    if os.environ.get("NODE_EXTRA_CA_CERTS"):
+        # Node loads the bundle at every start (~45 ms on the dev box), and autoexp starts more Node
+        # processes than plain run-commands (a step per task, a plugin worker): say so beside the figures.
+        print("# NODE_EXTRA_CA_CERTS is set: every Node start also loads that CA bundle (env -u NODE_EXTRA_CA_CERTS to measure without)")
     try:
         for i, t in enumerate(tools):
             t.root = work / f"{i}-{t.kind}"

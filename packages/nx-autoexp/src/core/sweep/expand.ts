@@ -1,4 +1,4 @@
-import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+import type { RandomGenerator } from 'pure-rand';
 import { ConfigError } from '../config/config-error';
 import { formatValue, variantName } from './variant-name';
 import type { RandomDimension, SweepSpec, SweepVariant } from './types';
@@ -59,9 +59,12 @@ function listVariants(spec: SweepSpec): SweepVariant[] {
   return spec.list.map((item) => ({ name: item.name ?? variantName(item.overrides), overrides: sortedKeys(item.overrides), line: item.line }));
 }
 
+/** Loaded on use: only a random sweep draws, and every config load (each step, each changed config in createNodes) would pay its require. */
+const pureRand = (): typeof import('pure-rand') => require('pure-rand');
+
 function randomVariants(spec: SweepSpec): SweepVariant[] {
   const r = spec.random!;
-  const rng = xoroshiro128plus(r.seed);
+  const rng = pureRand().xoroshiro128plus(r.seed);
   const out: SweepVariant[] = [];
   const names = new Set<string>();
   for (let draws = 0; out.length < r.n; draws++) {
@@ -79,13 +82,13 @@ function randomVariants(spec: SweepSpec): SweepVariant[] {
 }
 
 /** A uniform draw in [0, 1) with 30 bits. */
-const unit = (rng: RandomGenerator) => unsafeUniformIntDistribution(0, 2 ** 30 - 1, rng) / 2 ** 30;
+const unit = (rng: RandomGenerator) => pureRand().unsafeUniformIntDistribution(0, 2 ** 30 - 1, rng) / 2 ** 30;
 
 /** Floats keep 4 significant digits: readable names, and a value a person can type back. */
 const round4 = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Number(x.toPrecision(4))));
 
 function draw(d: RandomDimension, rng: RandomGenerator): unknown {
-  if ('choice' in d) return d.choice[unsafeUniformIntDistribution(0, d.choice.length - 1, rng)];
+  if ('choice' in d) return d.choice[pureRand().unsafeUniformIntDistribution(0, d.choice.length - 1, rng)];
   if ('uniform' in d) {
     const [lo, hi] = d.uniform;
     return round4(lo + unit(rng) * (hi - lo), lo, hi);
