@@ -101,12 +101,13 @@ export function dataInputs(root: string, c: ExperimentConfig, files: Parameters<
  * section it depends on (an external node, see ./config-nodes.ts), so an
  * inference-only edit re-runs infer and submit while train stays a cache hit,
  * and only the code and packages its step uses (`shared`, ./step-inputs.ts).
- * Nothing here may vary with the config beyond what every target should
- * follow (data paths, tags, launcher): Nx hashes the whole project
- * configuration into each task. No side effects: the caller adds the config nodes.
- * Each target's metadata shows its section's hash (`configHash`): Nx does not
- * hash metadata into tasks, but the daemon takes new external nodes only from a
- * graph whose project configurations changed, so the hash must appear there too.
+ * No executor, option, output or configuration here may vary with the config
+ * beyond what every target should follow (data paths, tags, launcher): Nx
+ * hashes those of all a project's targets into each of its tasks. No side
+ * effects: the caller adds the config nodes. Each target's metadata shows its
+ * section's hash (`configHash`): Nx hashes neither metadata nor inputs into
+ * tasks, but the daemon takes new external nodes only from a graph whose
+ * project configurations changed, so the hash must appear there too.
  */
 export function experimentTargets(root: string, exp: ResolvedExperiment | null, name: string, opts: Required<AutoexpPluginOptions>, shared: Record<Step, Input[]>, hashes: Record<Section, string>): Record<string, TargetConfiguration> {
   const p = runPaths(name);
