@@ -3,11 +3,28 @@
  * else (docs/architecture.md "What re-runs what"), with real nx on stand-in
  * trainer/predictor commands (seconds, not a training).
  */
-import { addExperiment, standInYaml } from './faults/support';
 import { join } from 'node:path';
+import { addExperiment, standInYaml } from './faults/support';
 import { Workspace, taskCached, taskRan } from './workspace';
 
-const TASKS = ['exp-k:train', 'exp-k:infer', 'exp-k:submit'];
+/** A workspace with one stand-in experiment, committed (affected and inputs follow git). */
+function workspaceWith(label: string, experiment: string): Workspace {
+  const ws = new Workspace(label);
+  addExperiment(ws, experiment, standInYaml());
+  ws.git('add', '-A');
+  ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', experiment);
+  return ws;
+}
+
+/** Runs exp-<experiment>:submit; which of train/infer/submit ran (the rest must be cache hits). */
+function stagesRun(ws: Workspace, experiment: string, env: NodeJS.ProcessEnv = {}): string[] {
+  const tasks = ['train', 'infer', 'submit'].map((s) => `exp-${experiment}:${s}`);
+  const r = ws.run(join(ws.root, 'node_modules', '.bin', 'nx'), ['run', `exp-${experiment}:submit`], env);
+  expect(r.code).toBe(0);
+  for (const t of tasks) expect([t, taskRan(r.out, t) || taskCached(r.out, t)]).toEqual([t, true]);
+  return tasks.filter((t) => taskRan(r.out, t)).map((t) => t.split(':')[1]);
+}
+
 const inputs = (ws: Workspace, task: string) => {
   const r = ws.nx('show', 'target', 'inputs', task, '--json');
   expect(r.code).toBe(0);
@@ -15,18 +32,8 @@ const inputs = (ws: Workspace, task: string) => {
 };
 
 describe('cache keys', () => {
-  const ws = new Workspace('cache-keys');
-  addExperiment(ws, 'k', standInYaml());
-  ws.git('add', '-A');
-  ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'k');
-
-  /** Runs the pipeline; which of train/infer/submit ran (the rest must be cache hits). */
-  const submit = (): string[] => {
-    const r = ws.nx('run', 'exp-k:submit');
-    expect(r.code).toBe(0);
-    for (const t of TASKS) expect([t, taskRan(r.out, t) || taskCached(r.out, t)]).toEqual([t, true]);
-    return TASKS.filter((t) => taskRan(r.out, t)).map((t) => t.split(':')[1]);
-  };
+  const ws = workspaceWith('cache-keys', 'k');
+  const submit = () => stagesRun(ws, 'k');
   const appendComment = (rel: string, comment: string) => ws.edit(rel, (t) => `${t}\n${comment}\n`);
 
   it('what the done-when names: submit hashes the submission code; train neither the trainer README nor predict-only code, and no AllExternalDependencies', () => {
@@ -78,20 +85,11 @@ describe('cache keys', () => {
  * changed: pinned here so an Nx that keeps stale ones fails loudly.
  */
 describe('cache keys with the Nx daemon', () => {
-  const ws = new Workspace('cache-keys-daemon');
-  addExperiment(ws, 'd', standInYaml());
-  ws.git('add', '-A');
-  ws.git('-c', 'user.email=e2e@autoexp', '-c', 'user.name=e2e', 'commit', '-qm', 'd');
+  const ws = workspaceWith('cache-keys-daemon', 'd');
   const nxBin = join(ws.root, 'node_modules', '.bin', 'nx');
   // The daemon does not start under CI=true.
   const env = { NX_DAEMON: 'true', CI: undefined };
-  const D = ['exp-d:train', 'exp-d:infer', 'exp-d:submit'];
-  const submit = (): string[] => {
-    const r = ws.run(nxBin, ['run', 'exp-d:submit'], env);
-    expect(r.code).toBe(0);
-    for (const t of D) expect([t, taskRan(r.out, t) || taskCached(r.out, t)]).toEqual([t, true]);
-    return D.filter((t) => taskRan(r.out, t)).map((t) => t.split(':')[1]);
-  };
+  const submit = () => stagesRun(ws, 'd', env);
   afterAll(() => ws.run(nxBin, ['daemon', '--stop'], env));
 
   it('an infer-only edit re-runs infer only, a comment nothing, a train edit train and what follows', () => {
