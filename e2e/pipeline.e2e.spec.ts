@@ -114,9 +114,18 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(ws.autoexp('leaderboard', '--json').out).not.toContain('"smoke": true');
   });
 
-  it('7. a deleted checkpoint after a cached train fails infer with the retrain command', () => {
+  it('7. a deleted checkpoint after a cached train: its predictions stay cache hits; an infer that must run fails with the retrain command', () => {
     const manifest = JSON.parse(ws.read('runs/demo/train/checkpoint.json'));
     rmSync(join(ws.root, manifest.path), { recursive: true, force: true });
+    // Nothing changed: the predictions made from that checkpoint are still the right ones.
+    const same = ws.nx('run', 'exp-demo:submit');
+    expect(same.code).toBe(0);
+    for (const t of ['exp-demo:train', 'exp-demo:infer', 'exp-demo:submit']) expect(taskCached(same.out, t)).toBe(true);
+    expect(ws.autoexp('plan', 'demo').out).toMatch(/infer +cache hit +infer config unchanged.* the checkpoint .* is gone: a change to infer will need a retrain/);
+    // An infer edit needs the weights (a value never run before: no cached infer to restore).
+    ws.edit('experiments/demo/experiment.yaml', (t) => t.replace('num_beams: 1', 'num_beams: 3'));
+    const plan = ws.autoexp('plan', 'demo');
+    expect(plan.out).toMatch(/infer +will run +infer config changed since the last inference, but the checkpoint .* is gone/);
     const r = ws.nx('run', 'exp-demo:submit');
     expect(r.code).not.toBe(0);
     expect(taskCached(r.out, 'exp-demo:train')).toBe(true);
@@ -125,7 +134,5 @@ describe('demo pipeline (npm run demo, caching, missing checkpoint)', () => {
     expect(r.out).toMatch(/no longer exists|gone|missing|does not exist/i);
     expect(r.out).toContain('npx nx run exp-demo:train --skip-nx-cache');
     expect(index(ws)).toHaveLength(3);
-    const plan = ws.autoexp('plan', 'demo');
-    expect(plan.out).toMatch(/infer +will run +the checkpoint .* is gone/);
   });
 });

@@ -12,11 +12,16 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 describe('faults: nx', () => {
   const { ws, before } = faultWorkspace('nx');
 
-  it('train cache hit whose checkpoint was deleted: infer fails with the retrain command', () => {
+  it('train cache hit whose checkpoint was deleted, then an infer edit: infer fails with the retrain command (unchanged, its predictions stay cache hits)', () => {
     addExperiment(ws, 'n-deleted', standInYaml());
     expect(ws.nx('run', 'exp-n-deleted:infer').code).toBe(0);
     const good = ws.read('runs/n-deleted/infer/predictions/test.csv');
     rmSync(join(ws.root, 'outputs', 'n-deleted'), { recursive: true, force: true });
+    // Nothing changed: the predictions made from that checkpoint are still the right ones.
+    const same = ws.nx('run', 'exp-n-deleted:infer');
+    expect(same.code).toBe(0);
+    for (const t of ['train', 'infer']) expect(taskCached(same.out, `exp-n-deleted:${t}`)).toBe(true);
+    ws.edit('experiments/n-deleted/experiment.yaml', (t) => t.replace('timeout_s: 60', 'timeout_s: 61'));
     const r = ws.nx('run', 'exp-n-deleted:submit');
     expectFault(ws, r, before, ['the checkpoint recorded by train cannot be used', 'retrain with: npx nx run exp-n-deleted:train --skip-nx-cache']);
     expect(taskCached(r.out, 'exp-n-deleted:train')).toBe(true);

@@ -127,7 +127,7 @@ def use_package(root: Path, package: Path) -> None:
             (root / "node_modules" / entry.name).symlink_to(entry)
     (root / "node_modules" / "@autoexp").mkdir()
     (root / "node_modules" / "@autoexp" / "nx-autoexp").symlink_to(package)
-    # The package's bins too (the targets run `autoexp`, infer's runtime input `autoexp-hash-input`):
+    # The package's bins too (the targets run `autoexp`; a `policy: path` infer's runtime input `autoexp-hash-input`):
     # the repo's .bin links resolve to the repo's build, not the one under test.
     bins = json.loads((package / "package.json").read_text()).get("bin", {})
     (root / "node_modules" / ".bin").mkdir()

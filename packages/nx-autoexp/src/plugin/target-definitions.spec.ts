@@ -54,8 +54,9 @@ describe('experimentTargets', () => {
     expect(t.dependsOn).toBeUndefined();
   });
 
-  it('infer follows train: the manifest, the checkpoint it names, its section and dev/test data', () => {
+  it('infer follows train: the manifest, its section and dev/test data; no process per hash for a checkpoint train picked', () => {
     const exp = load();
+    expect(exp.config.checkpoint.policy).not.toBe('path');
     const t = targetsOf(exp).infer;
     expect(t.dependsOn).toEqual(['train']);
     expect(t.inputs![0]).toEqual({ input: 'trainerPrediction', projects: 'trainer' });
@@ -63,12 +64,20 @@ describe('experimentTargets', () => {
     expect(files(t.inputs!)).toEqual(['{workspaceRoot}/data/sample/dev.csv', '{workspaceRoot}/data/sample/test.csv']);
     expect(configNodesOf(t.inputs!)).toEqual(['autoexp-config:demo:infer']);
     expect(t.metadata?.configHash).toBe(exp.hashes.infer);
-    const [runtime] = runtimes(t.inputs!);
+    // The manifest names the run folder's checkpoint exactly: nothing on disk to list at hash time.
+    expect(runtimes(t.inputs!)).toEqual([]);
+    expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/infer']);
+  });
+
+  it('infer under checkpoint.policy: path also hashes the folder on disk (the user may repoint or replace it)', () => {
+    const exp = load('checkpoint:\n  policy: path\n  path: outputs/store/best');
+    const t = targetsOf(exp).infer;
+    const [runtime, ...more] = runtimes(t.inputs!);
+    expect(more).toEqual([]);
     // Run as Nx runs it: the (absent) full-run manifest; no JSON read by the shell.
     expect(runInput(runtime)).toBe('runs/demo/train/checkpoint.json none\n');
     expect(runtime).toBe(`sh ${HASH_INPUT_BIN} 'runs/demo/train/checkpoint.json'`);
     expect(runtime).not.toContain('smoke'); // the smoke manifest must not invalidate the full infer
-    expect(t.outputs).toEqual(['{workspaceRoot}/runs/{options.runName}/infer']);
   });
 
   it('submit follows infer: predictions, dev score, its section, the sample and the submission code; not the trainer', () => {

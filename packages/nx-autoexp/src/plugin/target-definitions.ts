@@ -62,11 +62,26 @@ function stepRunner(step: Step, runner: 'command' | 'executor'): Pick<TargetConf
 }
 
 /**
- * infer's runtime input: the manifest and the checkpoint folder it names, as
- * they are on disk when Nx hashes (bin/hash-input.sh).
+ * infer's runtime input under `checkpoint.policy: path`: the manifest and the
+ * checkpoint folder it names, as they are on disk when Nx hashes
+ * (bin/hash-input.sh).
  */
 export function checkpointInputCommand(manifest: string): string {
   return ['sh', HASH_INPUT_BIN, shellQuote(manifest)].join(' ');
+}
+
+/**
+ * What infer hashes of the checkpoint beyond the manifest (which it hashes as
+ * train's output). A `path` checkpoint is a folder the user manages: a symlink
+ * they repoint or weights they replace change the predictions while train
+ * stays a cache hit, and only a command run at hash time sees that. A `best`
+ * or `latest` checkpoint is in a run folder train made and no later run
+ * writes into (a resumed run has no manifest yet): the manifest names it
+ * exactly, so it needs no process per hash. If it is deleted, predictions made
+ * from it stay valid (a cache hit); an infer that must run says to retrain.
+ */
+export function checkpointInputs(c: ExperimentConfig | undefined, manifest: string): Input[] {
+  return c?.checkpoint.policy === 'path' ? [{ runtime: checkpointInputCommand(manifest) }] : [];
 }
 
 /**
@@ -143,9 +158,8 @@ export function experimentTargets(root: string, exp: ResolvedExperiment | null, 
         configInput(name, 'infer'),
         ...(c ? dataInputs(root, c, ['dev', 'test', 'test_references']) : []),
         { dependentTasksOutputFiles: '**/train/checkpoint.json', transitive: false },
-        // A cache hit skips the step, so a deleted or changed checkpoint must change the hash.
         // Only the full run's manifest: the smoke run's must not invalidate the full infer (and vice versa).
-        { runtime: checkpointInputCommand(p.manifest) },
+        ...checkpointInputs(c, p.manifest),
       ],
       outputs: ['{workspaceRoot}/runs/{options.runName}/infer'],
       cache: true,

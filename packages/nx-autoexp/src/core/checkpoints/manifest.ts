@@ -49,8 +49,8 @@ export function buildManifest(result: FinderResult, opts: ManifestOptions): Chec
 
 /**
  * The pointer beside a manifest: one line, the manifest's checkpoint folder,
- * for readers that do not parse JSON (the infer target's Nx runtime input,
- * bin/hash-input.sh, which Nx runs on every hash).
+ * for readers that do not parse JSON (the infer target's Nx runtime input
+ * under `checkpoint.policy: path`, bin/hash-input.sh, run on every hash).
  */
 export const manifestPointerPath = (manifestPath: string): string => join(dirname(manifestPath), 'checkpoint.path');
 

@@ -47,13 +47,16 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
     out.push({ target: 'infer', verdict: 'run', why: 'never inferred' });
   } else {
     const problem = checkpointProblem(root, p.manifest);
-    if (problem) {
-      inferRuns = true;
-      out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache', targets: workspaceTargetNames(root) })})` });
-    } else if (record.config_hash !== exp.hashes.infer) {
-      inferRuns = true;
-      out.push({ target: 'infer', verdict: 'run', why: 'infer config changed since the last inference' });
-    } else out.push({ target: 'infer', verdict: 'hit', why: 'infer config and checkpoint unchanged' });
+    const changed = record.config_hash !== exp.hashes.infer;
+    const retrain = () => nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache', targets: workspaceTargetNames(root) });
+    // Only a `path` checkpoint's folder is in infer's cache key (plugin/target-definitions.ts checkpointInputs).
+    const keyed = exp.config.checkpoint.policy === 'path';
+    inferRuns = changed || (problem !== null && keyed);
+    if (problem && keyed) out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${retrain()})` });
+    else if (problem && changed) out.push({ target: 'infer', verdict: 'run', why: `infer config changed since the last inference, but ${problem}: infer will fail until you retrain (${retrain()})` });
+    else if (changed) out.push({ target: 'infer', verdict: 'run', why: 'infer config changed since the last inference' });
+    else if (problem) out.push({ target: 'infer', verdict: 'hit', why: `infer config unchanged, so its cached predictions stay; but ${problem}: a change to infer will need a retrain (${retrain()})` });
+    else out.push({ target: 'infer', verdict: 'hit', why: 'infer config and checkpoint unchanged' });
   }
 
   const receipt = existsSync(join(root, p.receipt));
