@@ -3,6 +3,7 @@
  * else (docs/architecture.md "What re-runs what"), with real nx on stand-in
  * trainer/predictor commands (seconds, not a training).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { addExperiment, standInYaml } from './faults/support';
 import { Workspace, taskCached, taskRan } from './workspace';
@@ -102,5 +103,36 @@ describe('cache keys with the Nx daemon', () => {
     expect(submit()).toEqual([]);
     ws.edit('experiments/d/experiment.yaml', (t) => t.replace('train:\n', 'train:\n  learning_rate: 0.002\n'));
     expect(submit()).toEqual(expect.arrayContaining(['train', 'infer']));
+  });
+});
+
+describe('a deleted checkpoint and the retrain hint', () => {
+  const ws = workspaceWith('cache-keys-retrain', 'r');
+
+  it('after the hinted retrain, infer uses the new run: Nx stored nothing under --skip-nx-cache and restores the old manifest', () => {
+    expect(stagesRun(ws, 'r')).toEqual(['train', 'infer', 'submit']);
+    const old = JSON.parse(ws.read('runs/r/train/checkpoint.json')) as { path: string; run_id: string };
+    rmSync(join(ws.root, old.path), { recursive: true, force: true });
+    // Unchanged, the predictions made from it stay valid; an infer edit needs the weights.
+    expect(stagesRun(ws, 'r')).toEqual([]);
+    ws.edit('experiments/r/experiment.yaml', (t) => t.replace('timeout_s: 60', 'timeout_s: 61'));
+    const failed = ws.nx('run', 'exp-r:submit');
+    expect(failed.code).not.toBe(0);
+    const hint = 'npx nx run exp-r:train --skip-nx-cache';
+    expect(failed.out).toContain(`retrain with: ${hint}`);
+    expect(ws.run(join(ws.root, 'node_modules', '.bin', 'nx'), hint.split(' ').slice(2)).code).toBe(0);
+    const r = ws.nx('run', 'exp-r:submit');
+    expect(r.code).toBe(0);
+    expect(taskCached(r.out, 'exp-r:train')).toBe(true);
+    expect(JSON.parse(ws.read('runs/r/train/checkpoint.json')).path).toBe(old.path); // what the cache hit restored
+    const used = JSON.parse(ws.read('runs/r/infer/checkpoint.json')) as { path: string; run_id: string };
+    expect(used.run_id).not.toBe(old.run_id);
+    expect(ws.exists(used.path)).toBe(true);
+    expect(r.out).toContain(`using ${used.path}`);
+    expect(JSON.parse(ws.read('runs/r/infer/infer-record.json')).checkpoint.path).toBe(used.path);
+    expect(stagesRun(ws, 'r')).toEqual([]);
+    // gc keeps the checkpoint infer used.
+    const gcLine = ws.autoexp('gc').out.split('\n').find((l) => l.includes(used.path));
+    expect(gcLine).toMatch(/^\s*keep\s.*manifest runs\/r\/infer\/checkpoint\.json/);
   });
 });

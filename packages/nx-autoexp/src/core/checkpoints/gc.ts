@@ -109,7 +109,8 @@ function referencedCheckpoints(root: string, experiments: string[]): Map<string,
     if (!refs.has(abs)) refs.set(abs, why);
   };
   for (const e of experiments) {
-    for (const m of [join('runs', e, 'train', 'checkpoint.json'), join('runs', e, 'smoke', 'train', 'checkpoint.json')]) {
+    // Train's manifests, and the ones infer used (a later run's checkpoint when train's was gone).
+    for (const m of ['', 'smoke'].flatMap((mode) => ['train', 'infer'].map((step) => join('runs', e, mode, step, 'checkpoint.json')))) {
       add(jsonObjectOrNull(join(root, m))?.path, `manifest ${m}`);
     }
   }

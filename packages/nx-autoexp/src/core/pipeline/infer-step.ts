@@ -17,6 +17,7 @@ import { BaselineSet, baselineSetOf } from '../submission/baselines';
 import { checkDegenerate, formatFindings, readDialogues, readSummaryLengths } from '../submission/degenerate-check';
 import { SMOKE } from './smoke-limits';
 import { PipelineError } from './pipeline-error';
+import { replacementCheckpoint } from './checkpoint-replacement';
 import { resolvePython, trainerEnv } from './python';
 import { jobNameOf, nxRunCommand } from '../naming/experiment-names';
 import { runPaths } from './run-paths';
@@ -56,14 +57,17 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   if (!existsSync(manifestPath)) {
     throw new PipelineError(`no checkpoint manifest at ${paths.manifest}: train has not run`, `run: ${nxRun('train')}`);
   }
-  const manifest = readManifest(manifestPath);
+  let manifest = readManifest(manifestPath);
   // A manifest copied or hand-edited from another experiment would infer with its checkpoint, without a word.
   if (manifest.experiment !== experiment) {
     throw new PipelineError(`the checkpoint manifest ${paths.manifest} belongs to experiment '${manifest.experiment}', not '${experiment}' (checkpoint ${manifest.path})`, `retrain this experiment with: ${retrain}`);
   }
   const check = verifyManifest(manifest, root);
   if (!check.ok) {
-    throw new PipelineError(`the checkpoint recorded by train cannot be used: ${check.message}`, `retrain with: ${retrain}`);
+    const later = check.problem === 'missing' ? replacementCheckpoint(root, exp, manifest, !!ctx.smoke) : null;
+    if (!later) throw new PipelineError(`the checkpoint recorded by train cannot be used: ${check.message}`, `retrain with: ${retrain} (infer then uses that run's checkpoint)`);
+    log(`infer: ${check.message}; using ${later.path} (step ${later.step ?? '?'}) of run ${later.run_id}, a later completed training of the same train config`);
+    manifest = later;
   }
   const fullDev = requireFile(dataPath(root, exp.config, 'dev'), 'dev file', experiment);
   const dev = ctx.smoke ? writeDevSlice(fullDev, join(root, paths.devSlice)) : fullDev;
@@ -103,6 +107,7 @@ export async function inferStep(ctx: StepContext, opts: InferOptions = {}): Prom
   const record = buildInferRecord({ experiment, checkpoint: { path: manifest.path, step: manifest.step, fingerprint: manifest.fingerprint }, result, devScore: devScore as never });
   // The config hash lets `autoexp plan` tell whether infer would re-run (not a submit input).
   writeInferRecord(join(root, paths.inferRecord), { ...record, config_hash: exp.hashes.infer, smoke: !!ctx.smoke, degenerate } as typeof record);
+  writeJsonAtomic(join(root, paths.inferManifest), manifest);
   const s = devScore as Partial<RougeScores>;
   log(`infer: done with '${result.strategyUsed}'; dev score ${fmt(s.score)} (R1 ${fmt(s.rouge1)}, R2 ${fmt(s.rouge2)}, RL ${fmt(s.rougeL)})`);
   return { strategyUsed: result.strategyUsed as string, devScore };

@@ -16,6 +16,8 @@ export function runPaths(experiment: string, smoke = false) {
     testPredictions: join(base, 'infer', 'predictions', 'test.csv'),
     devScore: join(base, 'infer', 'dev-score.json'),
     inferRecord: join(base, 'infer', 'infer-record.json'),
+    // The manifest of the checkpoint infer used: train's, or a later run's when that one is gone (checkpoint-replacement.ts).
+    inferManifest: join(base, 'infer', 'checkpoint.json'),
     submitDir: join(base, 'submit'),
     receipt: join(base, 'submit', 'receipt.json'),
     devSlice: join(base, 'infer', 'dev-slice.csv'),

@@ -38,7 +38,8 @@ export async function submitStep(ctx: StepContext, opts: SubmitOptions = {}): Pr
     if (r.missing) return null;
     throw new PipelineError(`${rel} ${r.problem}`, `run ${step} again: ${nxRunCommand(experiment, step, { smoke: ctx.smoke, extra: '--skip-nx-cache', targets: ctx.targets })}`);
   };
-  const manifest = readJson(paths.manifest, 'train');
+  // The checkpoint infer used (a later run's when train's is gone); train's for predictions cached before infer recorded it.
+  const manifest = readJson(paths.inferManifest, 'infer') ?? readJson(paths.manifest, 'train');
   const trackers = checkpointTrackers(root, manifest);
   const devScore = readJson(paths.devScore, 'infer') as RougeScores | null;
   const receipt = await recordSubmission({

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fingerprintCheckpoint, readManifest } from '../checkpoints';
 import { diffConfigValues } from '../config/config-diff';
 import { runPaths } from '../pipeline/run-paths';
+import { replacementCheckpoint } from '../pipeline/checkpoint-replacement';
 import type { ResolvedExperiment } from '../config/types';
 import { jsonObjectOrNull } from '../fs/read-json';
 
@@ -46,7 +47,7 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
     inferRuns = true;
     out.push({ target: 'infer', verdict: 'run', why: 'never inferred' });
   } else {
-    const problem = checkpointProblem(root, p.manifest);
+    const { problem, note = '' } = checkpointProblem(root, exp, p.manifest, smoke);
     const changed = record.config_hash !== exp.hashes.infer;
     const retrain = () => nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache', targets: workspaceTargetNames(root) });
     // Only a `path` checkpoint's folder is in infer's cache key (plugin/target-definitions.ts checkpointInputs).
@@ -54,9 +55,9 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
     inferRuns = changed || (problem !== null && keyed);
     if (problem && keyed) out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${retrain()})` });
     else if (problem && changed) out.push({ target: 'infer', verdict: 'run', why: `infer config changed since the last inference, but ${problem}: infer will fail until you retrain (${retrain()})` });
-    else if (changed) out.push({ target: 'infer', verdict: 'run', why: 'infer config changed since the last inference' });
+    else if (changed) out.push({ target: 'infer', verdict: 'run', why: `infer config changed since the last inference${note}` });
     else if (problem) out.push({ target: 'infer', verdict: 'hit', why: `infer config unchanged, so its cached predictions stay; but ${problem}: a change to infer will need a retrain (${retrain()})` });
-    else out.push({ target: 'infer', verdict: 'hit', why: 'infer config and checkpoint unchanged' });
+    else out.push({ target: 'infer', verdict: 'hit', why: `infer config and checkpoint unchanged${note}` });
   }
 
   const receipt = existsSync(join(root, p.receipt));
@@ -82,17 +83,22 @@ function ensembleForecast(root: string, exp: ResolvedExperiment, p: ReturnType<t
   return [infer, submit];
 }
 
-function checkpointProblem(root: string, manifestPath: string): string | null {
+/** What keeps infer from using train's checkpoint (null: nothing), and a note when a later run's stands in. */
+function checkpointProblem(root: string, exp: ResolvedExperiment, manifestPath: string, smoke: boolean): { problem: string | null; note?: string } {
   const abs = join(root, manifestPath);
-  if (!existsSync(abs)) return 'no checkpoint manifest';
+  if (!existsSync(abs)) return { problem: 'no checkpoint manifest' };
   try {
     const m = readManifest(abs);
     const dir = resolve(root, m.path);
-    if (!existsSync(dir)) return `the checkpoint ${m.path} is gone`;
-    if (fingerprintCheckpoint(dir) !== m.fingerprint) return `the weights in ${m.path} changed since train`;
-    return null;
+    if (!existsSync(dir)) {
+      const later = replacementCheckpoint(root, exp, m, smoke);
+      if (later) return { problem: null, note: ` (the checkpoint ${m.path} is gone: infer uses ${later.path} of run ${later.run_id}, a later training of the same train config)` };
+      return { problem: `the checkpoint ${m.path} is gone` };
+    }
+    if (fingerprintCheckpoint(dir) !== m.fingerprint) return { problem: `the weights in ${m.path} changed since train` };
+    return { problem: null };
   } catch (err) {
-    return `the manifest is unreadable (${(err as Error).message.split('\n')[0]})`;
+    return { problem: `the manifest is unreadable (${(err as Error).message.split('\n')[0]})` };
   }
 }
 
