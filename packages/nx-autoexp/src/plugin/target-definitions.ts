@@ -2,6 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { dataPath, workspaceRelative } from '../core/config/data-paths';
 import type { ExperimentConfig, ResolvedExperiment } from '../core/config/types';
 import { runPaths } from '../core/pipeline/run-paths';
+import { isUserCheckpointFolder } from '../core/checkpoints/user-folder';
 import { shellQuote } from '../core/process/shell-quote';
 import { TargetNameSettings, targetNameOptions, targetNamesOfSettings } from '../core/naming/experiment-names';
 import { Section, configInput } from './config-nodes';
@@ -81,7 +82,7 @@ export function checkpointInputCommand(manifest: string): string {
  * from it stay valid (a cache hit); an infer that must run says to retrain.
  */
 export function checkpointInputs(c: ExperimentConfig | undefined, manifest: string): Input[] {
-  return c?.checkpoint.policy === 'path' ? [{ runtime: checkpointInputCommand(manifest) }] : [];
+  return c && isUserCheckpointFolder(c) ? [{ runtime: checkpointInputCommand(manifest) }] : [];
 }
 
 /**

@@ -9,6 +9,7 @@ import { findResumeCandidate } from './resume-candidate';
 import { defaultMode, metricByStep, readTrainerState, resolveMetricName, TrainerState } from './trainer-state';
 import { Candidate, RunInfo } from './types';
 import { jsonObjectOrNull } from '../fs/read-json';
+import { runPaths } from '../pipeline/run-paths';
 
 /**
  * `autoexp gc`: which checkpoint folders nothing needs, and their removal.
@@ -110,7 +111,7 @@ function referencedCheckpoints(root: string, experiments: string[]): Map<string,
   };
   for (const e of experiments) {
     // Train's manifests, and the ones infer used (a later run's checkpoint when train's was gone).
-    for (const m of ['', 'smoke'].flatMap((mode) => ['train', 'infer'].map((step) => join('runs', e, mode, step, 'checkpoint.json')))) {
+    for (const m of [false, true].flatMap((smoke) => [runPaths(e, smoke).manifest, runPaths(e, smoke).inferManifest])) {
       add(jsonObjectOrNull(join(root, m))?.path, `manifest ${m}`);
     }
   }

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 import { buildManifest, findCheckpoint } from '../checkpoints';
 import type { CheckpointManifest } from '../checkpoints';
 import type { ResolvedExperiment } from '../config/types';
+import { isUserCheckpointFolder } from '../checkpoints/user-folder';
 
 /**
  * When the checkpoint a train manifest names is gone: the checkpoint of a
@@ -13,8 +14,8 @@ import type { ResolvedExperiment } from '../config/types';
  * again. A `path` checkpoint is the user's folder: nothing replaces it.
  */
 export function replacementCheckpoint(root: string, exp: ResolvedExperiment, gone: CheckpointManifest, smoke: boolean): CheckpointManifest | null {
+  if (isUserCheckpointFolder(exp.config) || gone.policy === 'path' || !gone.config_hash) return null;
   const c = exp.config.checkpoint;
-  if (c.policy === 'path' || gone.policy === 'path' || !gone.config_hash) return null;
   const base = isAbsolute(exp.outputDir) ? exp.outputDir : resolve(root, exp.outputDir);
   const outputDir = smoke ? join(base, 'smoke') : base;
   const smokeDir = join(base, 'smoke') + sep;

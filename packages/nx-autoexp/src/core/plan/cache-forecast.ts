@@ -6,6 +6,7 @@ import { fingerprintCheckpoint, readManifest } from '../checkpoints';
 import { diffConfigValues } from '../config/config-diff';
 import { runPaths } from '../pipeline/run-paths';
 import { replacementCheckpoint } from '../pipeline/checkpoint-replacement';
+import { isUserCheckpointFolder } from '../checkpoints/user-folder';
 import type { ResolvedExperiment } from '../config/types';
 import { jsonObjectOrNull } from '../fs/read-json';
 
@@ -50,14 +51,14 @@ export function forecast(root: string, exp: ResolvedExperiment, smoke = false): 
     const { problem, note = '' } = checkpointProblem(root, exp, p.manifest, smoke);
     const changed = record.config_hash !== exp.hashes.infer;
     const retrain = () => nxRunCommand(exp.name, 'train', { smoke, extra: '--skip-nx-cache', targets: workspaceTargetNames(root) });
-    // Only a `path` checkpoint's folder is in infer's cache key (plugin/target-definitions.ts checkpointInputs).
-    const keyed = exp.config.checkpoint.policy === 'path';
+    // Only a `path` checkpoint's folder is in infer's cache key.
+    const keyed = isUserCheckpointFolder(exp.config);
     inferRuns = changed || (problem !== null && keyed);
     if (problem && keyed) out.push({ target: 'infer', verdict: 'run', why: `${problem}: infer will run and fail until you retrain (${retrain()})` });
     else if (problem && changed) out.push({ target: 'infer', verdict: 'run', why: `infer config changed since the last inference, but ${problem}: infer will fail until you retrain (${retrain()})` });
     else if (changed) out.push({ target: 'infer', verdict: 'run', why: `infer config changed since the last inference${note}` });
     else if (problem) out.push({ target: 'infer', verdict: 'hit', why: `infer config unchanged, so its cached predictions stay; but ${problem}: a change to infer will need a retrain (${retrain()})` });
-    else out.push({ target: 'infer', verdict: 'hit', why: `infer config and checkpoint unchanged${note}` });
+    else out.push({ target: 'infer', verdict: 'hit', why: note ? `infer config unchanged${note}` : 'infer config and checkpoint unchanged' });
   }
 
   const receipt = existsSync(join(root, p.receipt));
@@ -92,7 +93,7 @@ function checkpointProblem(root: string, exp: ResolvedExperiment, manifestPath: 
     const dir = resolve(root, m.path);
     if (!existsSync(dir)) {
       const later = replacementCheckpoint(root, exp, m, smoke);
-      if (later) return { problem: null, note: ` (the checkpoint ${m.path} is gone: infer uses ${later.path} of run ${later.run_id}, a later training of the same train config)` };
+      if (later) return { problem: null, note: `; the checkpoint ${m.path} is gone: infer uses ${later.path} of run ${later.run_id}, a later training of the same train config` };
       return { problem: `the checkpoint ${m.path} is gone` };
     }
     if (fingerprintCheckpoint(dir) !== m.fingerprint) return { problem: `the weights in ${m.path} changed since train` };
