@@ -6,10 +6,11 @@
  * wiring, not the model.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { readIndex } from '../packages/nx-autoexp/src/core/submission';
 import { stepCommand } from '../packages/nx-autoexp/src/plugin/target-definitions';
 import { Workspace, taskRan } from './workspace';
-import { addExperiment, standInYaml } from './faults/support';
+import { addExperiment, standInYaml, trainCmd } from './faults/support';
 
 function showTargets(ws: Workspace, project: string): Record<string, { executor: string; options: Record<string, unknown>; configurations?: Record<string, Record<string, unknown>> }> {
   const r = ws.nx('show', 'project', project, '--json');
@@ -67,6 +68,23 @@ describe('step runner', () => {
       expect(targets[t].options.command).toBeUndefined();
     }
     expectPipelineWorks(ws, 'exe');
+  });
+
+  it("the bin starts Node without NODE_EXTRA_CA_CERTS and gives it back to what the step runs", () => {
+    // A bundle Node cannot load: a Node that reads it at start says so on stderr.
+    const ca = { NODE_EXTRA_CA_CERTS: `${ws.root}/no-such-ca.pem` };
+    const bin = join(ws.root, 'node_modules', '.bin', 'autoexp');
+    expect(ws.run('node', [bin, '--help'], ca).out).toContain('Ignoring extra certs from');
+    const help = ws.run(bin, ['--help'], ca);
+    expect(help.out).toContain('usage: autoexp <command>');
+    expect(help.out).not.toContain('Ignoring extra certs');
+    // The trainer's environment is the user's: the variable as set, and no trace of the move.
+    addExperiment(ws, 'ca', standInYaml({ train: `sh -c 'echo \\"$NODE_EXTRA_CA_CERTS|$AUTOEXP_NODE_EXTRA_CA_CERTS\\" > ca-seen.txt' && ${trainCmd('complete')}` }));
+    const r = ws.run(bin, ['step', 'train', '--experiment', 'ca'], ca);
+    expect(r.code).toBe(0);
+    // Once: from the stand-in trainer (a Node that got the variable back), not from the step's own Node.
+    expect(r.out.match(/Ignoring extra certs/g)).toHaveLength(1);
+    expect(ws.read('ca-seen.txt').trim()).toBe(`${ca.NODE_EXTRA_CA_CERTS}|`);
   });
 
   it.each(['command', 'executor'])('renamed targets (stepRunner %s): the hints of the step name the real targets', (stepRunner) => {

@@ -36,7 +36,8 @@ export interface DeviceLease {
   release(): void;
 }
 
-const noLease = (env: Record<string, string> = {}): DeviceLease => ({ ids: [], env, addProcess: () => undefined, release: () => undefined });
+/** A lease of no device (nothing to release); `env` is what the child still gets. */
+export const noLease = (env: Record<string, string> = {}): DeviceLease => ({ ids: [], env, addProcess: () => undefined, release: () => undefined });
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 

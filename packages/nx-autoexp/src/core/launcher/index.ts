@@ -11,6 +11,6 @@ export { runSlurmCommand } from './slurm-command';
 export type { CommandRunner, CommandOutput } from './slurm-command';
 export { resolveDevicePool, visibleDevices } from './device-pool';
 export type { DevicePool } from './device-pool';
-export { acquireDevices, leaseRunner, LOCAL_TRAINING_SLOT } from './device-lease';
+export { acquireDevices, leaseRunner, LOCAL_TRAINING_SLOT, noLease } from './device-lease';
 export type { DeviceLease, DeviceRequest } from './device-lease';
 export { torchrunArgs, torchrunWorkerExit } from './torchrun-command';

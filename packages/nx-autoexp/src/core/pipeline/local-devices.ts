@@ -1,5 +1,5 @@
 import type { ResolvedExperiment } from '../config/types';
-import { acquireDevices, resolveDevicePool } from '../launcher';
+import { acquireDevices, noLease, resolveDevicePool } from '../launcher';
 import type { DeviceLease } from '../launcher';
 import type { StepContext } from './train-step';
 
@@ -8,7 +8,10 @@ import type { StepContext } from './train-step';
  * `infer.gpus`); a lease that holds nothing for `launcher: slurm`.
  */
 export async function localDevices(ctx: StepContext, exp: ResolvedExperiment, step: 'train' | 'infer', count = step === 'train' ? exp.config.train.gpus : exp.config.infer.gpus): Promise<DeviceLease> {
-  if (exp.config.launcher !== 'local') return { ids: [], env: {}, addProcess: () => undefined, release: () => undefined };
+  if (exp.config.launcher !== 'local') return noLease({});
+  // A CPU-only infer takes no slot and sees no GPU, whatever the pool: no need
+  // to ask nvidia-smi (tens of ms on a GPU machine, for every such infer).
+  if (step === 'infer' && count === 0) return noLease({ CUDA_VISIBLE_DEVICES: '' });
   const env = ctx.env ?? process.env;
   const pool = resolveDevicePool(exp.config.devices, env);
   const lease = await acquireDevices({ workspaceRoot: ctx.workspaceRoot, pool, count: count ?? 1, step, configFile: exp.file, label: exp.project, log: ctx.log, signal: ctx.signal });
