@@ -175,9 +175,10 @@ def main() -> None:
     print(f"# {stamp()}; {machine()}")
     print(f"# workspaces under {work}")
     if os.environ.get("NODE_EXTRA_CA_CERTS"):
-        # Node loads the bundle at every start (~45 ms on the dev box), and autoexp starts more Node
-        # processes than plain run-commands (a step per task, a plugin worker): say so beside the figures.
-        print("# NODE_EXTRA_CA_CERTS is set: every Node start also loads that CA bundle (env -u NODE_EXTRA_CA_CERTS to measure without)")
+        # Node 20 builds its root certificate store at every start when it is set (~45 ms on the dev box).
+        # autoexp's bin starts its steps without it (bin/autoexp.js); Nx's processes and plugin workers
+        # (ours one more than run-commands has) still pay it: say so beside the figures.
+        print("# NODE_EXTRA_CA_CERTS is set: every Nx process and plugin worker also loads that CA bundle (env -u NODE_EXTRA_CA_CERTS to measure without)")
     try:
         for i, t in enumerate(tools):
             t.root = work / f"{i}-{t.kind}"

@@ -44,6 +44,12 @@ describe('replacementCheckpoint', () => {
     expect(replacementCheckpoint(root, exp(), { ...gone, path: 'outputs/x/smoke/s0/checkpoint-4', run_id: 's0' }, true)).toMatchObject({ path: 'outputs/x/smoke/s1/checkpoint-4', run_id: 's1' });
   });
 
+  it('a smoke run after the retrain does not hide the retrain from a full infer', () => {
+    run('outputs/x/r2', 'r2', { started: '2026-01-02T00:00:00Z', steps: [30] });
+    run('outputs/x/smoke/s1', 's1', { started: '2026-01-03T00:00:00Z', steps: [4] });
+    expect(replacementCheckpoint(root, exp(), gone, false)).toMatchObject({ path: 'outputs/x/r2/checkpoint-30', run_id: 'r2' });
+  });
+
   it('nothing for a checkpoint.policy: path folder, or a manifest without a config hash', () => {
     run('outputs/x/r2', 'r2', { started: '2026-01-02T00:00:00Z' });
     expect(replacementCheckpoint(root, exp('path'), { ...gone, policy: 'path' }, false)).toBeNull();

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { buildManifest, findCheckpoint } from '../checkpoints';
-import type { CheckpointManifest } from '../checkpoints';
+import type { CheckpointManifest, RunInfo } from '../checkpoints';
+import { newestRun } from '../checkpoints/run-records';
 import type { ResolvedExperiment } from '../config/types';
 import { isUserCheckpointFolder } from '../checkpoints/user-folder';
 
@@ -19,12 +20,16 @@ export function replacementCheckpoint(root: string, exp: ResolvedExperiment, gon
   const base = isAbsolute(exp.outputDir) ? exp.outputDir : resolve(root, exp.outputDir);
   const outputDir = smoke ? join(base, 'smoke') : base;
   const smokeDir = join(base, 'smoke') + sep;
-  // Chosen by run records (newest completed run with this config hash), as train chooses.
-  const result = findCheckpoint({ root: outputDir, policy: c.policy, metric: c.metric, mode: c.mode, configHash: gone.config_hash, experiment: exp.name });
+  const find = (by: { configHash?: string; runId?: string }) => findCheckpoint({ root: outputDir, policy: c.policy, metric: c.metric, mode: c.mode, experiment: exp.name, ...by });
+  // Chosen by run records (newest completed run with this config hash), as train chooses;
+  // for a full run, among the full runs only (smoke runs share the hash, under <output_dir>/smoke).
+  let result = find({ configHash: gone.config_hash });
+  const isSmoke = (r: RunInfo) => (r.runDir + sep).startsWith(smokeDir);
+  const newest = newestRun(result.runs.filter((r) => r.config_hash === gone.config_hash && r.status === 'completed' && (smoke || !isSmoke(r))));
+  // The manifest's own run again: another checkpoint of it is not a retrain.
+  if (!newest?.run_id || newest.run_id === gone.run_id) return null;
+  if (result.run?.runDir !== newest.runDir) result = find({ runId: newest.run_id });
   const run = result.run;
   if (!result.selected?.valid || !run) return null;
-  // The newest such run may be the manifest's own (another checkpoint of it is not a retrain),
-  // or, for a full run, a smoke run (same config hash, under <output_dir>/smoke).
-  if (run.run_id === gone.run_id || (!smoke && (run.runDir + sep).startsWith(smokeDir))) return null;
   return buildManifest(result, { workspaceRoot: root, experiment: exp.name, policy: c.policy, runId: run.run_id ?? undefined, configHash: gone.config_hash });
 }
