@@ -65,12 +65,14 @@ function describe(runs: RunInfo[]): string {
 }
 
 /**
+ * Among the runs runFilter accepts (all without one):
  * runId: that run (any status: the caller named it). Else configHash: newest
  * completed run with that hash. Else experiment: newest completed run of it.
  * Else newest completed run of all, or, when none completed, the newest run
  * (a folder inspected mid-training).
  */
-export function chooseRun(runs: RunInfo[], by: { runId?: string; configHash?: string; experiment?: string }): RunChoice {
+export function chooseRun(all: RunInfo[], by: { runId?: string; configHash?: string; experiment?: string; runFilter?: (run: RunInfo) => boolean }): RunChoice {
+  const runs = by.runFilter ? all.filter(by.runFilter) : all;
   if (by.runId) {
     const hit = runs.filter((r) => r.run_id === by.runId);
     if (hit.length === 0) return { run: null, note: `no run record with run_id ${by.runId}; runs found: ${describe(runs)}` };

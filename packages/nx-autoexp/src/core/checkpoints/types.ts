@@ -64,6 +64,8 @@ export interface FindOptions {
   runId?: string;
   configHash?: string;
   experiment?: string;
+  /** Only runs this accepts are chosen from (e.g. no smoke run for a full one). */
+  runFilter?: (run: RunInfo) => boolean;
   /** Deepest level below root a checkpoint folder may sit (default 4: root/a/b/c/checkpoint-N). */
   maxDepth?: number;
   /**

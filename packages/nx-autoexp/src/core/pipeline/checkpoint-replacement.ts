@@ -1,7 +1,6 @@
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { buildManifest, findCheckpoint } from '../checkpoints';
 import type { CheckpointManifest, RunInfo } from '../checkpoints';
-import { newestRun } from '../checkpoints/run-records';
 import type { ResolvedExperiment } from '../config/types';
 import { isUserCheckpointFolder } from '../checkpoints/user-folder';
 
@@ -20,16 +19,12 @@ export function replacementCheckpoint(root: string, exp: ResolvedExperiment, gon
   const base = isAbsolute(exp.outputDir) ? exp.outputDir : resolve(root, exp.outputDir);
   const outputDir = smoke ? join(base, 'smoke') : base;
   const smokeDir = join(base, 'smoke') + sep;
-  const find = (by: { configHash?: string; runId?: string }) => findCheckpoint({ root: outputDir, policy: c.policy, metric: c.metric, mode: c.mode, experiment: exp.name, ...by });
   // Chosen by run records (newest completed run with this config hash), as train chooses;
   // for a full run, among the full runs only (smoke runs share the hash, under <output_dir>/smoke).
-  let result = find({ configHash: gone.config_hash });
-  const isSmoke = (r: RunInfo) => (r.runDir + sep).startsWith(smokeDir);
-  const newest = newestRun(result.runs.filter((r) => r.config_hash === gone.config_hash && r.status === 'completed' && (smoke || !isSmoke(r))));
-  // The manifest's own run again: another checkpoint of it is not a retrain.
-  if (!newest?.run_id || newest.run_id === gone.run_id) return null;
-  if (result.run?.runDir !== newest.runDir) result = find({ runId: newest.run_id });
+  const runFilter = smoke ? undefined : (r: RunInfo) => !(r.runDir + sep).startsWith(smokeDir);
+  const result = findCheckpoint({ root: outputDir, policy: c.policy, metric: c.metric, mode: c.mode, configHash: gone.config_hash, experiment: exp.name, runFilter });
   const run = result.run;
-  if (!result.selected?.valid || !run) return null;
+  // The manifest's own run again: another checkpoint of it is not a retrain.
+  if (!result.selected?.valid || !run || run.run_id === gone.run_id) return null;
   return buildManifest(result, { workspaceRoot: root, experiment: exp.name, policy: c.policy, runId: run.run_id ?? undefined, configHash: gone.config_hash });
 }
