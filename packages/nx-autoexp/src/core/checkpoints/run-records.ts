@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RunInfo } from './types';
+import type { FindOptions, RunInfo } from './types';
 
 /**
  * Run records (`autoexp_run.json`, docs/architecture.md) tell runs sharing an
@@ -71,7 +71,7 @@ function describe(runs: RunInfo[]): string {
  * Else newest completed run of all, or, when none completed, the newest run
  * (a folder inspected mid-training).
  */
-export function chooseRun(all: RunInfo[], by: { runId?: string; configHash?: string; experiment?: string; runFilter?: (run: RunInfo) => boolean }): RunChoice {
+export function chooseRun(all: RunInfo[], by: Pick<FindOptions, 'runId' | 'configHash' | 'experiment' | 'runFilter'>): RunChoice {
   const runs = by.runFilter ? all.filter(by.runFilter) : all;
   if (by.runId) {
     const hit = runs.filter((r) => r.run_id === by.runId);
