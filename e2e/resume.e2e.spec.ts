@@ -109,7 +109,8 @@ describe('resume (real nx, real trainer)', () => {
     // The trainer saved at the step boundary after the signal, and recorded the interruption.
     for (let i = 0; i < 600 && record(run).status === 'running'; i++) await sleep(100);
     const rec = record(run);
-    expect(rec.status).toBe('interrupted');
+    // nx drops its tasks' output after SIGINT: on a failure, the record and the checkpoints are what is left to read.
+    expect({ status: rec.status, seen: rec.status === 'interrupted' ? null : { rec, steps: steps(run) } }).toEqual({ status: 'interrupted', seen: null });
     const atSignal = Math.max(...steps(run));
     expect(atSignal).toBeGreaterThan(resumedAt + 25);
     expect(rec.error).toContain(`after saving checkpoint-${atSignal}`);

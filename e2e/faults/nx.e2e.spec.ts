@@ -60,6 +60,45 @@ describe('faults: nx', () => {
     // executor's "interrupted" line reaches the terminal. Recorded for docs/faults.md.
     note(output(), `ok: nx exit ${res.code ?? res.signal}; trainer pid ${trainerPid} gone, no manifest, train not cached${/interrupted/.test(output()) ? '' : ' (the executor\'s "interrupted" line is not shown)'}`);
   });
+  /**
+   * Ctrl-C while a user train.command saves on SIGTERM (3 s of progress lines, then checkpoint-10 and a
+   * marker file); `afterSignal` runs right after the signal. The save must complete: the
+   * trainer gets its grace, and the step, which records the interruption, ends after it.
+   */
+  async function interruptSavingTrainer(name: string, afterSignal: (nxPid: number) => void) {
+    const pidFile = join(ws.root, 'tmp', `${name}.pid`);
+    addExperiment(ws, name, standInYaml({ train: trainCmd('save-on-term', pidFile) }));
+    const { child, output, exited } = ws.spawnNx(['run', `exp-${name}:train`]);
+    for (let i = 0; i < 600 && !existsSync(pidFile); i++) await sleep(100);
+    expect(existsSync(pidFile)).toBe(true);
+    const trainerPid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(-(child.pid as number), 'SIGINT');
+    afterSignal(child.pid as number);
+    const res = await exited;
+    expect(res.code === 0 && res.signal === null).toBe(false);
+    const saved = `${pidFile}.saved`;
+    for (let i = 0; i < 200 && !existsSync(saved) && !processGone(trainerPid); i++) await sleep(100);
+    expect({ saved: existsSync(saved), output: existsSync(saved) ? '' : output().slice(-2000) }).toEqual({ saved: true, output: '' });
+    expect(await waitGone(trainerPid, 10_000)).toBe(true);
+    // The step is in nx's group: it ended too, having recorded the interruption. Nothing cached.
+    expect(await waitGroupGone(child.pid as number)).toEqual([]);
+    expect(existsSync(join(ws.root, `runs/${name}/train/checkpoint.json`))).toBe(false);
+    expect(JSON.parse(ws.read(`runs/_failures/${name}.json`)).reason).toContain('training was interrupted');
+    const runs = ws.list(`outputs/${name}`);
+    expect(runs.map((r) => ws.exists(`outputs/${name}/${r}/checkpoint-10/trainer_state.json`))).toEqual([true]);
+    note(output(), `ok: nx exit ${res.code ?? res.signal}; the trainer saved checkpoint-10 after SIGTERM and ended, the step recorded the interruption, nothing cached`);
+  }
+
+  it('Ctrl-C while a user train.command saves on SIGTERM: it gets its grace after /bin/sh, which dies at once, has gone', async () => {
+    await interruptSavingTrainer('n-save-sh', () => undefined);
+  });
+
+  it('Ctrl-C, then nx goes away (killed, its terminal closed) while the trainer saves: the step outlives its closed output', async () => {
+    // nx normally waits for its task. Without it, every line the step passes on meets a closed socket
+    // (EPIPE); the step must not die of it and take the saving trainer with it.
+    await interruptSavingTrainer('n-save-nx-gone', (nxPid) => process.kill(nxPid, 'SIGKILL'));
+  });
+
   it('Ctrl-C while inferring after a good infer: predictor gone, the last good predictions kept, nothing submitted', async () => {
     const pidFile = join(ws.root, 'tmp', 'infer.pid');
     addExperiment(ws, 'n-sigint-infer', standInYaml());

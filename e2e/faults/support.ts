@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { liveGroupMembers as groupMembers } from '../../packages/nx-autoexp/src/core/process/process-group';
 import { Run, Workspace } from '../workspace';
 
 export const STAND_INS = join(__dirname, 'stand-ins');
@@ -213,21 +214,16 @@ export async function waitGone(pid: number, ms = 5000): Promise<boolean> {
   return processGone(pid);
 }
 
-/** Live (non-zombie) processes of a process group, as "pid command" lines, from /proc. */
+/** Live (non-zombie) processes of a process group, as "pid command" lines. */
 export function liveGroupMembers(pgid: number): string[] {
   const fs = require('node:fs') as typeof import('node:fs');
-  const out: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+  return (groupMembers(pgid) ?? []).flatMap((pid) => {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] = state, fields[2] = pgrp
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+      return [`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`];
     } catch {
-      /* exited while we looked */
+      return []; // exited while we looked
     }
-  }
-  return out;
+  });
 }
 
 /** Polls until the group has no live member, up to `ms`; returns what is left. */

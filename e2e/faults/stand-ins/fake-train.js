@@ -15,6 +15,9 @@
  *   empty      creates the run dir, prints progress and exits 0 without writing a checkpoint
  *   sleep      writes its pid to pid_file, then sleeps (until killed); when pid_file
  *              already exists (a rerun after the interrupt), behaves as complete
+ *   save-on-term  as sleep, and like the real trainer saves before it stops: on SIGTERM it
+ *              prints a progress line every 200 ms for 3 s, then writes checkpoint-10 and
+ *              <pid_file>.saved and exits 8 (interrupted after saving)
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -86,8 +89,24 @@ switch (mode) {
     fs.mkdirSync(runDir, { recursive: true });
     log({ event: 'log', step: 20, max_steps: 20, epoch: 1, loss: 2.0, learning_rate: 0.001, eta_s: 0 });
     break;
+  case 'save-on-term':
+    // `on` with a guard: one Ctrl-C arrives more than once (nx's tree kill, the step's own stop).
+    process.on('SIGTERM', () => {
+      if (process.stopping) return;
+      process.stopping = true;
+      let n = 0;
+      const saving = setInterval(() => {
+        console.error(`stand-in trainer: SIGTERM received, saving a checkpoint (${++n})`);
+        if (n < 15) return;
+        clearInterval(saving);
+        writeCheckpoint(10, 10);
+        fs.writeFileSync(`${pidFile}.saved`, '');
+        process.exit(8);
+      }, 200);
+    });
+  // falls through: started like sleep
   case 'sleep':
-    if (fs.existsSync(pidFile)) {
+    if (mode === 'sleep' && fs.existsSync(pidFile)) {
       writeCheckpoint(10, 10);
       writeCheckpoint(20, 20);
       break;

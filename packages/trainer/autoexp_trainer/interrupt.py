@@ -5,9 +5,15 @@ asks the HF Trainer to save a checkpoint and stop, so the checkpoint is a
 normal one (model, optimizer, scheduler, RNG, trainer_state) that
 `resume_from_checkpoint` continues from. SLURM sends SIGUSR1 before a time
 limit (--signal=USR1@<s>); the orchestrator sends SIGTERM on Ctrl-C and waits
-a grace period before SIGKILL. A second signal exits at once, unless it comes
-within SAME_INTERRUPT_S of the first: one Ctrl-C reaches the trainer more than
-once (nx kills its task's process tree, and the orchestrator stops its child).
+a grace period before SIGKILL. Once stopping, only a second SIGINT exits at
+once (a person pressing Ctrl-C again at a terminal), and not within
+SAME_INTERRUPT_S of the first (torchrun passes one keypress on to its workers).
+A repeated SIGTERM or SIGUSR1 never does, nor after training has ended: they
+come from programs that each follow with their own SIGKILL after a grace, and
+one Ctrl-C under nx brings up to three SIGTERMs (the orchestrator's stop, then
+nx's tree kill of the task, twice), seconds apart on a loaded machine. Exiting
+on a late one would lose the save in progress or cut the run record's last
+write, leaving the run "running".
 
 slurm sends the time-limit warning up to a minute earlier than --signal asks
 (its time checks run every 30 s and fire 30 s ahead); with a short limit it
@@ -107,7 +113,8 @@ class SaveOnInterruptCallback(TrainerCallback):
         elif when:
             warn(f"{name} received{when}: saving a checkpoint at the first step, then stopping")
         else:
-            warn(f"{name} received: saving a checkpoint at the next step, then stopping (send it again to stop at once)")
+            again = " (Ctrl-C again stops at once)" if name == "SIGINT" else ""
+            warn(f"{name} received: saving a checkpoint at the next step, then stopping{again}")
 
     def _handler(self, signum, frame):
         name = signal.Signals(signum).name
@@ -115,12 +122,12 @@ class SaveOnInterruptCallback(TrainerCallback):
             # Held early warning, then a real stop (Ctrl-C, the time limit's SIGTERM): save now.
             self._received(name, "")
             return
-        if self.signal_name is not None and name == "SIGUSR1":
-            return  # already stopping: a time-limit warning adds nothing
+        if self.signal_name is not None and name != "SIGINT":
+            return  # already stopping: a program's repeated SIGTERM, or a time-limit warning, adds nothing
         if self.signal_name is not None:
             if time.monotonic() - self._first_at < SAME_INTERRUPT_S:
-                return  # the same interruption, passed on by another process
-            raise SystemExit(128 + signum)  # a later second signal: the user insists
+                return  # the same keypress, passed on by another process
+            raise SystemExit(128 + signum)  # a later second Ctrl-C: the user insists
         self._received(name, "")
 
     def on_train_begin(self, args, state, control, **kwargs):
@@ -147,6 +154,10 @@ class SaveOnInterruptCallback(TrainerCallback):
         self.restore()
 
     def restore(self) -> None:
+        """Gives the signals back, unless stopping: then this handler stays to the process's end (CPython
+        resets it to the default only in its teardown, after the run record is written)."""
+        if self.signal_name is not None and self.hold_until is None:
+            return
         for s, h in self._previous.items():
             signal.signal(s, h)
         self._previous.clear()
@@ -157,6 +168,14 @@ class SaveOnInterruptCallback(TrainerCallback):
         held = self.hold_until is not None  # an early warning whose moment never came: not an interruption
         if self.signal_name is not None and not held and (self.saved_step is not None or state.global_step < state.max_steps):
             step = self.saved_step
+            # From here to exit 8 only the run record is left to write. A late duplicate SIGTERM is ignored at
+            # the C level too: CPython's teardown drops Python handlers, and it would end the exit by SIGTERM.
+            for s in SIGNALS:
+                if s != signal.SIGINT:
+                    try:
+                        signal.signal(s, signal.SIG_IGN)
+                    except ValueError:  # not the main thread
+                        pass
             raise TrainingInterrupted(f"training stopped by {self.signal_name}"
                                       + (f" after saving checkpoint-{step}" if step is not None else "")
                                       + "; run the train target again to resume from it")

@@ -102,6 +102,56 @@ def test_an_early_slurm_warning_is_held_until_the_jobs_save_point_and_a_sigterm_
     assert record["status"] == "interrupted" and "SIGTERM" in record["error"]
 
 
+def test_sigterms_that_keep_coming_while_it_saves_and_exits_neither_stop_the_save_nor_cut_the_record(tmp_path, dataset):
+    # One Ctrl-C under nx brings the trainer several SIGTERMs, seconds apart on a loaded machine (the step's
+    # stop, then nx's tree kills of the task). Here they come every 20 ms from the first to the process's end.
+    cfg = _fast(tmp_path, dataset, max_steps=400, save_steps=1000)
+    cfg_path = write_config(tmp_path, cfg)
+    run_dir = Path(cfg["train"]["run_dir"])
+    proc = _popen(cfg_path)
+    for line in proc.stdout:
+        if json.loads(line)["event"] == "log" and json.loads(line)["step"] >= 5:
+            break
+    sent, started = 0, time.monotonic()
+    while proc.poll() is None and time.monotonic() - started < 120:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            sent += 1
+        except ProcessLookupError:
+            break
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=60)
+    assert sent > 1
+    assert proc.returncode == 8, err[-3000:]
+    record = json.loads((run_dir / "autoexp_run.json").read_text())
+    assert record["status"] == "interrupted", record
+    saved = [step_of(p) for p in run_dir.glob("checkpoint-*")]
+    assert len(saved) == 1 and 5 <= saved[0] < 400 and f"checkpoint-{saved[0]}" in record["error"]
+
+
+def test_only_a_second_ctrl_c_stops_at_once_and_only_after_the_same_keypress_window(monkeypatch):
+    from autoexp_trainer import interrupt
+
+    now = [100.0]
+    monkeypatch.setattr(interrupt.time, "monotonic", lambda: now[0])
+    cb = interrupt.SaveOnInterruptCallback()
+    cb._handler(interrupt.signal.SIGINT, None)
+    now[0] = 101.0
+    cb._handler(interrupt.signal.SIGINT, None)  # the same keypress, passed on (torchrun): ignored
+    now[0] = 160.0
+    cb._handler(interrupt.signal.SIGTERM, None)  # a program's stop, a minute on: still saving
+    cb._handler(interrupt.signal.SIGUSR1, None)
+    assert cb.signal_name == "SIGINT"
+    with pytest.raises(SystemExit) as e:
+        cb._handler(interrupt.signal.SIGINT, None)  # the user presses again
+    assert e.value.code == 128 + interrupt.signal.SIGINT
+    term = interrupt.SaveOnInterruptCallback()
+    term._handler(interrupt.signal.SIGTERM, None)
+    now[0] = 1000.0
+    term._handler(interrupt.signal.SIGTERM, None)  # never "insists"
+    assert term.signal_name == "SIGTERM"
+
+
 class _State:
     global_step, max_steps = 5, 100
 

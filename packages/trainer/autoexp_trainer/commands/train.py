@@ -37,7 +37,9 @@ def _exit_on_sigterm():
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        # Only our own: an interrupted run keeps its save-first handler to the end (interrupt.py).
+        if signal.getsignal(signal.SIGTERM) is handler:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @command

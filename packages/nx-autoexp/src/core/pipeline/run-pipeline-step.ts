@@ -1,8 +1,11 @@
 import { isUserError } from '../errors/autoexp-error';
 import { describeFsError } from '../fs/fs-error';
+import { outliveClosedOutput } from '../process/outlive-closed-output';
 import { TargetNames, projectOf } from '../naming/experiment-names';
 import type { StepContext } from './train-step';
 import { FailureRecord, clearStepFailure, recordStepFailure } from './failure-record';
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Errors a user can act on (the userError flag) print as plain text; anything else keeps its stack. */
 export function describeError(err: unknown): string {
@@ -28,8 +31,9 @@ export interface PipelineStepRun {
 
 /**
  * One pipeline step as a task, shared by the `autoexp step` command (what the
- * inferred targets run) and the executors: a prefixed logger, Ctrl-C / SIGTERM
- * abort the step's child processes, a failure is printed plainly and recorded
+ * inferred targets run) and the executors: a prefixed logger, Ctrl-C / SIGTERM /
+ * SIGHUP abort the step's child processes and the step waits for them (a trainer
+ * saves first) even once nobody reads its output, a failure is printed plainly and recorded
  * for the leaderboard, a successful submit clears the record. Never throws.
  */
 export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepContext) => Promise<unknown>): Promise<boolean> {
@@ -48,8 +52,10 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
     controller.abort();
   };
   // `on`, not `once`: Nx follows Ctrl-C with SIGTERM; a second signal must not kill us before the children are gone.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal (or nx's pseudo-terminal) closed under us; same as Ctrl-C.
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  // nx exits on Ctrl-C without waiting for its tasks: our stdout/stderr then lead nowhere.
+  outliveClosedOutput();
   try {
     await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh, targets: run.targets });
     if (target === 'submit') clearStepFailure(workspaceRoot, experiment, smoke);
@@ -64,7 +70,6 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
     }
     return false;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
   }
 }

@@ -7,6 +7,7 @@
  * Node 20 cannot load it without experimental VM modules.
  */
 import execa from 'execa';
+import { killGroup, waitGroupGone } from './process-group';
 
 /** The last lines of a process's output (both streams, and stderr alone), for error messages. */
 export function outputTails(max: number) {
@@ -30,7 +31,10 @@ export function outputTails(max: number) {
 export interface RunProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Kill the whole process tree after this many ms (SIGTERM, then SIGKILL after `killGraceMs`). */
+  /**
+   * Kill the whole process tree after this many ms (SIGTERM, then SIGKILL after `killGraceMs`).
+   * The grace is the group's: a grandchild still saving when the child has exited gets the rest of it.
+   */
   timeoutMs?: number;
   killGraceMs?: number;
   /** Called for each complete stdout / stderr line (without the newline). */
@@ -75,20 +79,6 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | st
   };
 }
 
-/** Kills the process group led by `pid` (the child is started detached, so it leads one). */
-export function killTree(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
 export const runProcess: ProcessRunner = async (command, args, options = {}) => {
   const tails = outputTails(options.tailLines ?? 40);
   const { tail, stderrTail } = tails;
@@ -119,9 +109,13 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
   let timedOut = false;
   let aborted = false;
   let graceTimer: NodeJS.Timeout | undefined;
+  let graceEnds = 0;
   const terminate = () => {
-    killTree(child.pid, 'SIGTERM');
-    graceTimer = setTimeout(() => killTree(child.pid, 'SIGKILL'), options.killGraceMs ?? 3000);
+    if (graceTimer) return; // a timeout and an abort: one grace, not two
+    const grace = options.killGraceMs ?? 3000;
+    graceEnds = Date.now() + grace;
+    killGroup(child.pid, 'SIGTERM');
+    graceTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), grace);
   };
   const timer = options.timeoutMs
     ? setTimeout(() => {
@@ -138,13 +132,16 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
     else options.signal.addEventListener('abort', onAbort, { once: true });
   }
   // The parent may die from SIGINT/SIGTERM: take the tree down with it.
-  const onExit = () => killTree(child.pid, 'SIGKILL');
+  const onExit = () => killGroup(child.pid, 'SIGKILL');
   process.once('exit', onExit);
 
   // 'exit' can come before the pipes are drained: wait for 'close' too (bounded, since a
   // grandchild that inherited the pipes may keep them open after the child is gone).
   const closed = new Promise<void>((done) => child.once('close', () => done()));
   const res = await child;
+  // A stopped child may leave its group still at work: /bin/sh dies on SIGTERM at once while the
+  // user's trainer under it saves its checkpoint. Wait for the group, within the grace.
+  if ((timedOut || aborted) && child.pid) await waitGroupGone(child.pid, graceEnds);
   await Promise.race([closed, new Promise((done) => setTimeout(done, 2000).unref())]);
   out.flush();
   err.flush();
@@ -153,7 +150,7 @@ export const runProcess: ProcessRunner = async (command, args, options = {}) => 
   options.signal?.removeEventListener('abort', onAbort);
   process.removeListener('exit', onExit);
   // Reap whatever the child left behind in its group (e.g. a shell's children).
-  if (timedOut || aborted) killTree(child.pid, 'SIGKILL');
+  if (timedOut || aborted) killGroup(child.pid, 'SIGKILL');
 
   let exitCode: number | null = typeof res.exitCode === 'number' ? res.exitCode : null;
   if (res.signal) exitCode = null;
