@@ -31,10 +31,11 @@ export interface PipelineStepRun {
 
 /**
  * One pipeline step as a task, shared by the `autoexp step` command (what the
- * inferred targets run) and the executors: a prefixed logger, Ctrl-C / SIGTERM /
- * SIGHUP abort the step's child processes and the step waits for them (a trainer
- * saves first) even once nobody reads its output, a failure is printed plainly and recorded
- * for the leaderboard, a successful submit clears the record. Never throws.
+ * inferred targets run) and the executors: a prefixed logger; Ctrl-C, SIGTERM
+ * and SIGHUP stop the step's child processes, and the step waits for them (a
+ * trainer saves first), even once nobody reads its output; a failure is printed
+ * plainly and recorded for the leaderboard; a successful submit clears the
+ * record. Never throws.
  */
 export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepContext) => Promise<unknown>): Promise<boolean> {
   const { workspaceRoot, target, experiment } = run;
@@ -52,9 +53,9 @@ export async function runPipelineStep(run: PipelineStepRun, step: (ctx: StepCont
     controller.abort();
   };
   // `on`, not `once`: Nx follows Ctrl-C with SIGTERM; a second signal must not kill us before the children are gone.
-  // SIGHUP: the terminal (or nx's pseudo-terminal) closed under us; same as Ctrl-C.
+  // SIGHUP: the terminal closed under us; same as Ctrl-C.
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
-  // nx exits on Ctrl-C without waiting for its tasks: our stdout/stderr then lead nowhere.
+  // If nx goes away while the trainer saves, our stdout/stderr lead nowhere: that must not end the step.
   outliveClosedOutput();
   try {
     await step({ workspaceRoot, experiment, log, signal: controller.signal, smoke, fresh: run.fresh, targets: run.targets });

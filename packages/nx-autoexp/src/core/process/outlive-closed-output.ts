@@ -1,11 +1,11 @@
 /**
- * A step must outlive the reader of its output. On Ctrl-C nx signals its tasks
- * and exits without waiting for them, so the step's stdout and stderr pipes
- * lose their reader while the trainer is still saving its checkpoint. Node's
- * default for a write to such a pipe is an unhandled EPIPE 'error': the step
- * would die, and its exit handler would SIGKILL the trainer mid-save. Here
- * those errors only mean "nobody is listening": the output is dropped and the
- * step goes on waiting for its children.
+ * A step must outlive the reader of its output. After Ctrl-C nx waits for its
+ * tasks, but when nx itself goes away (killed, its terminal closed) the step's
+ * stdout and stderr lose their reader while the trainer is still saving its
+ * checkpoint. Node's default for a write to such a pipe is an unhandled EPIPE
+ * 'error': the step would die, and its exit handler would SIGKILL the trainer
+ * mid-save. Here those errors only mean "nobody is listening": the output is
+ * dropped and the step goes on waiting for its children.
  */
 
 /** Errors that say the other end of stdout/stderr is gone (a closed pipe, a closed terminal). */
