@@ -1,16 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempWorkspace } from '../../../tests/support/temp-workspace';
 import { readCompetitionConfig } from './competition-config';
 
-function workspace(base: string | null): string {
-  const root = mkdtempSync(join(tmpdir(), 'autoexp-competition-'));
-  if (base !== null) {
-    mkdirSync(join(root, 'config'));
-    writeFileSync(join(root, 'config/base.yaml'), base);
-  }
-  return root;
-}
+const workspace = (base: string | null) => tempWorkspace('autoexp-competition', base === null ? {} : { 'config/base.yaml': base });
 
 describe('readCompetitionConfig', () => {
   it('reads config/base.yaml and fills what it leaves out', () => {

@@ -1,19 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempWorkspace } from '../../../tests/support/temp-workspace';
 import { PickCandidate, pickFinal } from './pick-final';
 import { PredictionOverlap } from './prediction-overlap';
 
 const ITEMS = 20;
 /** Writes prediction/<id>/output.csv whose first `sameAs` summaries equal the base file's. */
 function workspaceWith(files: Record<string, number>): string {
-  const root = mkdtempSync(join(tmpdir(), 'autoexp-pick-'));
-  for (const [id, sameAs] of Object.entries(files)) {
-    mkdirSync(join(root, 'prediction', id), { recursive: true });
-    const rows = Array.from({ length: ITEMS }, (_, i) => `test_${i},${i < sameAs ? `요약 ${i}` : `${id}의 요약 ${i}`}`);
-    writeFileSync(join(root, 'prediction', id, 'output.csv'), ['fname,summary', ...rows].join('\n') + '\n');
-  }
-  return root;
+  const csv = (id: string, sameAs: number) =>
+    ['fname,summary', ...Array.from({ length: ITEMS }, (_, i) => `test_${i},${i < sameAs ? `요약 ${i}` : `${id}의 요약 ${i}`}`)].join('\n') + '\n';
+  return tempWorkspace('autoexp-pick', Object.fromEntries(Object.entries(files).map(([id, sameAs]) => [`prediction/${id}/output.csv`, csv(id, sameAs)])));
 }
 
 const cand = (id: string, pub: number, dev: number | null, sha = `sha-${id}`): PickCandidate => ({

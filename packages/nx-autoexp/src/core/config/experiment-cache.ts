@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readRegularFile } from '../fs/read-regular-file';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write';
@@ -79,11 +79,13 @@ function diskOf(workspaceRoot: string) {
 }
 
 /** One write after the current batch of loads (createNodes loads every experiment in one go). */
-function scheduleFlush(d: { file: string; data: DiskCache; dirty: boolean }): void {
+function scheduleFlush(d: { file: string; data: DiskCache; dirty: boolean }, workspaceRoot: string): void {
   if (d.dirty) return;
   d.dirty = true;
   setImmediate(() => {
     d.dirty = false;
+    // A workspace removed meanwhile (a test's temp folder): writing would make its folders again.
+    if (!existsSync(workspaceRoot)) return;
     try {
       writeJsonAtomic(d.file, d.data, { durable: false }); // a cache: entries are checked against file contents
     } catch {
@@ -129,7 +131,7 @@ export function loadExperimentFolderCached(workspaceRoot: string, name: string):
   if (disk) {
     if (value instanceof Error) delete disk.data.entries[name];
     else disk.data.entries[name] = { key: contentKey([own, base, ...sourcesOf(value)]), value };
-    scheduleFlush(disk);
+    scheduleFlush(disk, workspaceRoot);
   }
   if (value instanceof Error) throw value;
   return value;

@@ -1,17 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempWorkspace } from '../../../tests/support/temp-workspace';
 import { ConfigError, ConfigErrors } from './config-error';
 import { loadExperiment } from './load-experiment';
 
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'autoexp-config-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+const workspace = (files: Record<string, string>) => tempWorkspace('autoexp-config', files);
 
 const BASE = 'train:\n  learning_rate: 0.0001\n  seed: 7\ninfer:\n  num_beams: 4\n';
 const MODEL = 'model:\n  type: seq2seq\n  init: random\n  architecture: bart\n';

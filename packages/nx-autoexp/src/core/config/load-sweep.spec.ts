@@ -1,17 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempWorkspace } from '../../../tests/support/temp-workspace';
 import { ConfigError, ConfigErrors } from './config-error';
 import { loadExperiment, loadExperimentFolder } from './load-experiment';
 
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'autoexp-sweep-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
+const workspace = (files: Record<string, string>) => tempWorkspace('autoexp-sweep', files);
 const MODEL = 'model:\n  type: seq2seq\n  init: random\n  architecture: bart\n';
 const SWEEP = MODEL + 'sweep:\n  grid:\n    train.learning_rate: [0.003, 0.001]\n    train.seed: [1, 2]\n';
 function errorOf(fn: () => unknown): ConfigError {

@@ -1,16 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempWorkspace } from '../../../tests/support/temp-workspace';
 import { formatSweepPlan, planSweep } from './sweep-plan';
 import { planExperiment } from './plan';
 
-const root = mkdtempSync(join(tmpdir(), 'autoexp-sweep-plan-'));
-const write = (rel: string, text: string) => {
-  mkdirSync(join(root, rel, '..'), { recursive: true });
-  writeFileSync(join(root, rel), text);
-};
-write('experiments/lr/experiment.yaml', 'model: {type: seq2seq, init: random, architecture: bart}\ntrain:\n  learning_rate: 0.1\nsweep:\n  grid:\n    train.seed: [1, 2]\n    train.learning_rate: [0.001, 0.003]\n');
-write('experiments/plain/experiment.yaml', 'model: {type: seq2seq, init: random, architecture: bart}\n');
+const root = tempWorkspace('autoexp-sweep-plan', {
+  'experiments/lr/experiment.yaml': 'model: {type: seq2seq, init: random, architecture: bart}\ntrain:\n  learning_rate: 0.1\nsweep:\n  grid:\n    train.seed: [1, 2]\n    train.learning_rate: [0.001, 0.003]\n',
+  'experiments/plain/experiment.yaml': 'model: {type: seq2seq, init: random, architecture: bart}\n',
+});
 
 describe('plan of a sweep', () => {
   it('lists every variant with its values and group, and how to run them', () => {
@@ -23,7 +20,7 @@ describe('plan of a sweep', () => {
   });
   it("a sweep's file named as an experiment says how to run its variants, with the workspace's target names", () => {
     expect(() => planExperiment(root, 'lr')).toThrow(/run its variants \(.*\): npx nx run-many -t submit --projects=tag:sweep:lr/);
-    write('nx.json', JSON.stringify({ plugins: [{ plugin: '@autoexp/nx-autoexp', options: { submitTargetName: 'upload' } }] }));
+    writeFileSync(join(root, 'nx.json'), JSON.stringify({ plugins: [{ plugin: '@autoexp/nx-autoexp', options: { submitTargetName: 'upload' } }] }));
     try {
       expect(() => planExperiment(root, 'lr')).toThrow(/npx nx run-many -t upload --projects=tag:sweep:lr/);
     } finally {
