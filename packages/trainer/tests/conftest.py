@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import random
+import signal
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,16 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> Path:
         for r in rows:
             w.writerow({c: r.get(c, "") for c in columns})
     return path
+
+
+@pytest.fixture(autouse=True)
+def _signal_dispositions_restored():
+    """Tests call the interrupt callback in this process, and an interrupted run ignores SIGTERM and
+    SIGUSR1 to its end: put the dispositions back, or every later test and its children inherit them."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1)}
+    yield
+    for s, h in saved.items():
+        signal.signal(s, h)
 
 
 @pytest.fixture(scope="session")

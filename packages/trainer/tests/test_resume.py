@@ -202,6 +202,8 @@ def test_the_trainer_stops_at_the_jobs_save_point_by_itself_when_the_warning_was
     cb._handler(interrupt.signal.SIGUSR1, None)  # the late warning: ignored, not a second signal
     with pytest.raises(interrupt.TrainingInterrupted, match="time limit.*checkpoint-7"):
         cb.check(state)
+    # From there to the exit, a late SIGTERM or warning cannot cut the run record's write.
+    assert [interrupt.signal.getsignal(s) for s in (interrupt.signal.SIGTERM, interrupt.signal.SIGUSR1)] == [interrupt.signal.SIG_IGN] * 2
     monkeypatch.setenv("WORLD_SIZE", "2")  # torchrun: ranks must not decide by their own clocks
     assert interrupt.SaveOnInterruptCallback().stop_at is None
 
