@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { liveGroupMembers as groupMembers } from '../../packages/nx-autoexp/src/core/process/process-group';
+import { liveGroupMembers as groupMembers, waitGroupGone as untilGroupGone } from '../../packages/nx-autoexp/src/core/process/process-group';
 import { Run, Workspace } from '../workspace';
 
 export const STAND_INS = join(__dirname, 'stand-ins');
@@ -228,9 +228,5 @@ export function liveGroupMembers(pgid: number): string[] {
 
 /** Polls until the group has no live member, up to `ms`; returns what is left. */
 export async function waitGroupGone(pgid: number, ms = 10_000): Promise<string[]> {
-  for (let t = 0; t < ms; t += 100) {
-    if (liveGroupMembers(pgid).length === 0) return [];
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  return liveGroupMembers(pgid);
+  return (await untilGroupGone(pgid, Date.now() + ms)) ? [] : liveGroupMembers(pgid);
 }

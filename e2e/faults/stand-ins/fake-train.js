@@ -89,11 +89,12 @@ switch (mode) {
     fs.mkdirSync(runDir, { recursive: true });
     log({ event: 'log', step: 20, max_steps: 20, epoch: 1, loss: 2.0, learning_rate: 0.001, eta_s: 0 });
     break;
-  case 'save-on-term':
+  case 'save-on-term': {
     // `on` with a guard: one Ctrl-C arrives more than once (nx's tree kill, the step's own stop).
+    let stopping = false;
     process.on('SIGTERM', () => {
-      if (process.stopping) return;
-      process.stopping = true;
+      if (stopping) return;
+      stopping = true;
       let n = 0;
       const saving = setInterval(() => {
         console.error(`stand-in trainer: SIGTERM received, saving a checkpoint (${++n})`);
@@ -104,6 +105,7 @@ switch (mode) {
         process.exit(8);
       }, 200);
     });
+  }
   // falls through: started like sleep
   case 'sleep':
     if (mode === 'sleep' && fs.existsSync(pidFile)) {

@@ -13,7 +13,7 @@ const READER_GONE = new Set(['EPIPE', 'EIO', 'ECONNRESET', 'ERR_STREAM_DESTROYED
 
 const guarded = new WeakSet<NodeJS.WritableStream>();
 
-export function isReaderGone(err: unknown): boolean {
+function isReaderGone(err: unknown): boolean {
   return READER_GONE.has((err as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
 
